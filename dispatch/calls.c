@@ -1,0 +1,268 @@
+/*
+ * calls.c - the public entry points that call kernels: argument checks (a clear error
+ * instead of a crash), then the call, timed and counted at this call site.
+ */
+#include "dispatch/dispatch.h"
+#include "ref/formats.h"
+
+static bool is_ternary(bn_format f)
+{
+    return f == BN_FORMAT_I2S || f == BN_FORMAT_QK256 || f == BN_FORMAT_TL1 || f == BN_FORMAT_TL2;
+}
+
+static bn_status check_cols(bn_format f, size_t cols)
+{
+    if (cols == 0) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: K must be positive", bn_format_name(f));
+    size_t align = f == BN_FORMAT_I2S ? 128 : f == BN_FORMAT_TL1 ? 4 : f == BN_FORMAT_TL2 ? 2 : 1;
+    if (cols % align)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: K = %zu is not a multiple of %zu", bn_format_name(f), cols,
+                       align);
+    return BN_OK;
+}
+
+static bn_status check_layout(bn_format f, unsigned lr)
+{
+    if (lr == 0) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: layout_rows must be >= 1", bn_format_name(f));
+    if (lr > 1 && f != BN_FORMAT_TL1 && f != BN_FORMAT_TL2)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s has one layout (layout_rows 1), got %u", bn_format_name(f),
+                       lr);
+    if (lr > 256) return bn_fail(BN_E_INVALID_ARGUMENT, "layout_rows %u exceeds 256", lr);
+    return BN_OK;
+}
+
+/* Bytes of the data part of one stored row (no tail) in any layout. */
+static size_t row_bytes(bn_format f, size_t k)
+{
+    switch (f) {
+    case BN_FORMAT_I2S: return bn_i2s_row_bytes(k);
+    case BN_FORMAT_QK256: return bn_qk256_row_bytes(k);
+    case BN_FORMAT_TL1: return bn_tl1_row_bytes(k);
+    case BN_FORMAT_TL2:
+        return bn_tl2_index_row_bytes(k) + bn_tl2_sign_row_bytes(k) + bn_tl2_tail_row_bytes(k);
+    case BN_FORMAT_F16: return 2 * k;
+    default: return 0;
+    }
+}
+
+bn_status bn_weights_bytes(bn_format f, size_t rows, size_t cols, unsigned lr, size_t *bytes)
+{
+    if (!bytes) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_weights_bytes: bytes is NULL");
+    if (!is_ternary(f) && f != BN_FORMAT_F16)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "bn_weights_bytes: %s is not a weight format",
+                       bn_format_name(f));
+    bn_status st = check_cols(f, cols);
+    if (st == BN_OK) st = check_layout(f, lr);
+    if (st != BN_OK) return st;
+    size_t stored = bn_layout_rows_stored(rows, lr);
+    if (rows > SIZE_MAX / 4 / (row_bytes(f, cols) + 1))
+        return bn_fail(BN_E_RANGE, "bn_weights_bytes: %zu x %zu overflows", rows, cols);
+    *bytes = stored * row_bytes(f, cols) + (is_ternary(f) ? BN_TAIL_BYTES : 0);
+    return BN_OK;
+}
+
+bn_status bn_lut_bytes(bn_format f, size_t cols, size_t *bytes)
+{
+    if (!bytes) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_lut_bytes: bytes is NULL");
+    if (f != BN_FORMAT_TL1 && f != BN_FORMAT_TL2)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s has no lookup tables", bn_format_name(f));
+    bn_status st = check_cols(f, cols);
+    if (st != BN_OK) return st;
+    *bytes = f == BN_FORMAT_TL1 ? bn_tl1_lut_bytes(cols) : bn_tl2_lut_bytes(cols);
+    return BN_OK;
+}
+
+float bn_weights_tail_scale(const bn_weights *w)
+{
+    size_t bytes;
+    if (!w || !w->data || !is_ternary(w->format) ||
+        bn_weights_bytes(w->format, w->rows, w->cols, w->layout_rows, &bytes) != BN_OK)
+        return 0.0f;
+    return bn_tail_load((const uint8_t *)w->data + bytes - BN_TAIL_BYTES);
+}
+
+/* The kernel may run this op on this format on this CPU. */
+static bn_status check_kernel(const bn_kernel *k, bn_op op, const char *what)
+{
+    if (!k) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: kernel is NULL", what);
+    if (k->op != op)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: kernel %s implements %s, not %s", what, k->name,
+                       bn_op_name(k->op), bn_op_name(op));
+    if (!bn_kernel_usable_in(k, bn_dispatch()))
+        return bn_fail(BN_E_UNSUPPORTED, "%s: kernel %s needs ISA %s, which this CPU (with overrides) lacks",
+                       what, k->name, bn_isa_name(k->isa));
+    return BN_OK;
+}
+
+static bn_status check_weights(const bn_kernel *k, const bn_weights *w, const char *what)
+{
+    if (!w || !w->data) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: weights are NULL", what);
+    if (w->format != k->format)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: weights are %s, kernel %s reads %s", what,
+                       bn_format_name(w->format), k->name, bn_format_name(k->format));
+    bn_status st = check_cols(w->format, w->cols);
+    if (st == BN_OK) st = check_layout(w->format, w->layout_rows);
+    if (st != BN_OK) return st;
+    if (k->k_align > 1 && w->cols % k->k_align)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: kernel %s needs K %% %u == 0, K = %zu", what, k->name,
+                       (unsigned)k->k_align, w->cols);
+    if (k->layout_rows != 0 && k->layout_rows != w->layout_rows)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: kernel %s reads layout_rows %u, weights have %u", what,
+                       k->name, (unsigned)k->layout_rows, w->layout_rows);
+    return BN_OK;
+}
+
+static bn_status check_rows(const bn_weights *w, size_t r0, size_t r1, const char *what)
+{
+    if (r0 > r1 || r1 > w->rows)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: row range [%zu, %zu) outside [0, %zu)", what, r0, r1,
+                       w->rows);
+    if (w->layout_rows > 1 && r0 % w->layout_rows)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: r0 = %zu is not a multiple of layout_rows %u", what, r0,
+                       w->layout_rows);
+    return BN_OK;
+}
+
+static bn_status check_act(const bn_kernel *k, const bn_act *x, size_t n, const char *what)
+{
+    if (!x || !x->q || !x->scale || !x->qsum)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: activations (q, scale, qsum) are NULL", what);
+    if ((k->format == BN_FORMAT_TL1 || k->format == BN_FORMAT_TL2) && !x->lut)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s kernels need lookup tables (bn_lut_build)", what,
+                       bn_format_name(k->format));
+    (void)n;
+    return BN_OK;
+}
+
+#define TIMED(k, bytes, call)                                            \
+    do {                                                                 \
+        bool timed_ = bn_counters_timing_on();                           \
+        uint64_t t0_ = timed_ ? bn_now_ns() : 0;                         \
+        call;                                                            \
+        bn_counter_add((k), 1, (bytes), timed_ ? bn_now_ns() - t0_ : 0); \
+    } while (0)
+
+bn_status bn_a8_quantize(const bn_kernel *k, size_t n, size_t cols, const float *x, size_t x_stride,
+                         int8_t *q, size_t q_stride, float *scale, int32_t *qsum)
+{
+    const char *what = "bn_a8_quantize";
+    bn_status st = check_kernel(k, BN_OP_QUANT, what);
+    if (st != BN_OK) return st;
+    if (k->format != BN_FORMAT_A8)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not an A8 kernel", what, k->name);
+    if (!x || !q || !scale || !qsum || cols == 0)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL buffer or K = 0", what);
+    TIMED(k, (uint64_t)n * cols * sizeof(float),
+          k->fn.a8_quant(n, cols, x, x_stride, q, q_stride, scale, qsum));
+    return BN_OK;
+}
+
+bn_status bn_weights_quantize(const bn_kernel *k, size_t rows, size_t cols, const float *w, size_t w_stride,
+                              void *out)
+{
+    const char *what = "bn_weights_quantize";
+    bn_status st = check_kernel(k, BN_OP_QUANT, what);
+    if (st == BN_OK && !is_ternary(k->format))
+        st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not a ternary-format kernel", what, k->name);
+    if (st == BN_OK) st = check_cols(k->format, cols);
+    if (st != BN_OK) return st;
+    if (!w || !out) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL buffer", what);
+    TIMED(k, (uint64_t)rows * cols * sizeof(float), k->fn.quant(rows, cols, w, w_stride, out));
+    return BN_OK;
+}
+
+bn_status bn_weights_dequantize(const bn_kernel *k, const bn_weights *w, float *out, size_t out_stride)
+{
+    const char *what = "bn_weights_dequantize";
+    bn_status st = check_kernel(k, BN_OP_DEQUANT, what);
+    if (st == BN_OK) st = check_weights(k, w, what);
+    if (st != BN_OK) return st;
+    if (!out) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: out is NULL", what);
+    TIMED(k, (uint64_t)w->rows * row_bytes(w->format, w->cols), k->fn.dequant(w, out, out_stride));
+    return BN_OK;
+}
+
+bn_status bn_weights_pack(const bn_kernel *k, size_t rows, size_t cols, const int8_t *t, size_t t_stride,
+                          float scale, unsigned layout_rows, void *out)
+{
+    const char *what = "bn_weights_pack";
+    bn_status st = check_kernel(k, BN_OP_PACK, what);
+    if (st == BN_OK) st = check_cols(k->format, cols);
+    if (st == BN_OK) st = check_layout(k->format, layout_rows);
+    if (st != BN_OK) return st;
+    if (!t || !out) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL buffer", what);
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            if (t[r * t_stride + c] < -1 || t[r * t_stride + c] > 1)
+                return bn_fail(BN_E_CORRUPT, "%s: weight (%zu, %zu) = %d is not ternary", what, r, c,
+                               t[r * t_stride + c]);
+    TIMED(k, (uint64_t)rows * cols, k->fn.pack(rows, cols, t, t_stride, scale, layout_rows, out));
+    return BN_OK;
+}
+
+bn_status bn_weights_unpack(const bn_kernel *k, const bn_weights *w, int8_t *t, size_t t_stride)
+{
+    const char *what = "bn_weights_unpack";
+    bn_status st = check_kernel(k, BN_OP_UNPACK, what);
+    if (st == BN_OK) st = check_weights(k, w, what);
+    if (st != BN_OK) return st;
+    if (!t) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: out is NULL", what);
+    TIMED(k, (uint64_t)w->rows * row_bytes(w->format, w->cols), k->fn.unpack(w, t, t_stride));
+    return BN_OK;
+}
+
+bn_status bn_lut_build(const bn_kernel *k, size_t n, size_t cols, const int8_t *q, size_t q_stride,
+                       uint8_t *lut, size_t lut_stride)
+{
+    const char *what = "bn_lut_build";
+    bn_status st = check_kernel(k, BN_OP_LUT, what);
+    if (st == BN_OK) st = check_cols(k->format, cols);
+    if (st != BN_OK) return st;
+    if (!q || !lut) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL buffer", what);
+    TIMED(k, (uint64_t)n * cols, k->fn.lut(n, cols, q, q_stride, lut, lut_stride));
+    return BN_OK;
+}
+
+bn_status bn_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, const bn_act *x, float *y)
+{
+    const char *what = "bn_gemv";
+    bn_status st = check_kernel(k, BN_OP_GEMV, what);
+    if (st == BN_OK && !is_ternary(k->format))
+        st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not a ternary GEMV (use bn_f16_gemv)", what, k->name);
+    if (st == BN_OK) st = check_weights(k, w, what);
+    if (st == BN_OK) st = check_rows(w, r0, r1, what);
+    if (st == BN_OK) st = check_act(k, x, 1, what);
+    if (st != BN_OK) return st;
+    if (!y) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: y is NULL", what);
+    TIMED(k, (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols), k->fn.gemv(w, r0, r1, x, y));
+    return BN_OK;
+}
+
+bn_status bn_gemm(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x,
+                  float *y, size_t y_stride)
+{
+    const char *what = "bn_gemm";
+    bn_status st = check_kernel(k, BN_OP_GEMM, what);
+    if (st == BN_OK) st = check_weights(k, w, what);
+    if (st == BN_OK) st = check_rows(w, r0, r1, what);
+    if (st == BN_OK) st = check_act(k, x, n, what);
+    if (st != BN_OK) return st;
+    if (!y || (n > 1 && y_stride < r1 * sizeof(float)))
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: y is NULL or y_stride %zu < %zu", what, y_stride,
+                       r1 * sizeof(float));
+    TIMED(k, (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols), k->fn.gemm(w, r0, r1, n, x, y, y_stride));
+    return BN_OK;
+}
+
+bn_status bn_f16_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, const float *x, float *y)
+{
+    const char *what = "bn_f16_gemv";
+    bn_status st = check_kernel(k, BN_OP_GEMV, what);
+    if (st == BN_OK && k->format != BN_FORMAT_F16)
+        st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not an F16 kernel", what, k->name);
+    if (st == BN_OK) st = check_weights(k, w, what);
+    if (st == BN_OK) st = check_rows(w, r0, r1, what);
+    if (st != BN_OK) return st;
+    if (!x || !y) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL x or y", what);
+    TIMED(k, (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols), k->fn.f16_gemv(w, r0, r1, x, y));
+    return BN_OK;
+}

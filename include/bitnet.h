@@ -1,0 +1,254 @@
+/*
+ * bitnet.h - the public C API of libbitnet.
+ *
+ * libbitnet is a catalogue of CPU kernels for ternary (BitNet b1.58) language models:
+ * weights in {-1, 0, +1} stored in one of four formats (I2_S, QK256, TL1, TL2), int8
+ * per-token activations (A8), and an F16 output head.  Every kernel is checked bit for bit
+ * against a reference twin; runtime dispatch picks the best kernel the CPU supports.
+ *
+ * This header is the whole public surface: a stable C ABI for applications and for other
+ * runtimes that want to use the kernels as a backend.  All symbols start with bn_, all
+ * macros with BN_.  Types are opaque where the library owns the memory.
+ *
+ * Conventions
+ *  - Functions that can fail return bn_status; BN_OK is 0.  After a failure,
+ *    bn_last_error() returns a message for the calling thread that names what is wrong.
+ *  - Strides are in bytes.  Matrices are row-major: a weight matrix has `rows` output
+ *    features (M) of `cols` input features (K); an activation block has n token rows.
+ *  - Kernel entry points never allocate and never keep pointers after they return.
+ *
+ * The byte layouts and the arithmetic every kernel must reproduce are specified in
+ * docs/formats.md; the reference implementation is ref/.
+ */
+#ifndef BITNET_H
+#define BITNET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define BN_VERSION_MAJOR 0
+#define BN_VERSION_MINOR 3
+#define BN_VERSION_PATCH 0
+#define BN_VERSION_STRING "0.3.0"
+
+/* The version the library was built as (may differ from the header you compiled with). */
+const char *bn_version(void);
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum bn_status {
+    BN_OK = 0,
+    BN_E_INVALID_ARGUMENT = 1, /* a NULL pointer, a zero size, a shape the format forbids */
+    BN_E_UNSUPPORTED = 2, /* the CPU or the build lacks what the call needs */
+    BN_E_NO_MEMORY = 3, /* an allocation failed */
+    BN_E_IO = 4, /* open/read/mmap/write failed */
+    BN_E_FORMAT = 5, /* a file or buffer is malformed (see bn_last_error) */
+    BN_E_NOT_FOUND = 6, /* a named kernel, tensor, key or token does not exist */
+    BN_E_RANGE = 7, /* a value is out of its valid range (e.g. context full) */
+    BN_E_CORRUPT = 8, /* data violates the format's invariants (e.g. I2_S code 3) */
+    BN_E_CONFIG = 9, /* an override (BN_ISA, BN_DISABLE, ...) is not understood */
+} bn_status;
+
+/* A short constant description of a status code ("invalid argument", ...). */
+const char *bn_status_str(bn_status status);
+
+/* The detailed message of the last failure on the calling thread ("" if none).  The
+ * pointer stays valid until the next failing call on this thread. */
+const char *bn_last_error(void);
+
+/* ---------------------------------------------------------------- vocabulary */
+
+/* Storage formats.  The first four hold ternary weights; A8 is the int8 per-token
+ * activation format; F16 is the IEEE half-precision format of the output head. */
+typedef enum bn_format {
+    BN_FORMAT_I2S = 0, /* 2 bits/weight, 128-weight groups, GGUF type 36 */
+    BN_FORMAT_QK256 = 1, /* I2_S codes in 256-weight blocks, any K (padded) */
+    BN_FORMAT_TL1 = 2, /* 4-bit table index per weight pair */
+    BN_FORMAT_TL2 = 3, /* 4-bit index + sign bit per weight triple (1.67 bits/weight) */
+    BN_FORMAT_A8 = 4, /* int8 activations, one f32 scale per token */
+    BN_FORMAT_F16 = 5, /* half precision (output head) */
+    BN_FORMAT_COUNT = 6
+} bn_format;
+
+/* Operations a kernel can implement. */
+typedef enum bn_op {
+    BN_OP_QUANT = 0, /* A8: f32 activations -> int8.  Weights: f32 ternary*scale -> format */
+    BN_OP_DEQUANT = 1, /* weights in the format's canonical layout -> f32 */
+    BN_OP_PACK = 2, /* canonical ternary (int8 -1/0/+1) -> a layout of the format */
+    BN_OP_UNPACK = 3, /* a layout of the format -> canonical ternary */
+    BN_OP_LUT = 4, /* TL1/TL2: A8 activations -> lookup tables */
+    BN_OP_GEMV = 5, /* one token: y = W x */
+    BN_OP_GEMM = 6, /* several tokens: Y = X W^T */
+    BN_OP_COUNT = 7
+} bn_op;
+
+/* Instruction-set tiers.  A tier needs every CPU feature of its mask (bn_isa_features). */
+typedef enum bn_isa {
+    BN_ISA_SCALAR = 0, /* portable C */
+    BN_ISA_AVX2 = 1, /* AVX2 + FMA + F16C */
+    BN_ISA_AVX512 = 2, /* AVX-512 F/BW/VL/DQ + VNNI (+ AVX2 tier) */
+    BN_ISA_AVX512VBMI = 3, /* AVX512 tier + VBMI (vpermb, vpmultishiftqb) */
+    BN_ISA_NEON = 4, /* AArch64 Advanced SIMD (baseline on aarch64) */
+    BN_ISA_NEONDOT = 5, /* NEON + ARMv8.2 dot product (sdot/udot) */
+    BN_ISA_COUNT = 6
+} bn_isa;
+
+/* Names as used in kernel symbols, BN_ISA and receipts ("i2s", "gemv", "avx512", ...).
+ * Lookups by name return -1 (as the enum type) when the name is unknown. */
+const char *bn_format_name(bn_format format);
+const char *bn_op_name(bn_op op);
+const char *bn_isa_name(bn_isa isa);
+int bn_format_from_name(const char *name);
+int bn_op_from_name(const char *name);
+int bn_isa_from_name(const char *name);
+
+/* ---------------------------------------------------------------- CPU and dispatch */
+
+/* CPU features as a bit mask (bit i = feature i; names from bn_cpu_feature_name). */
+typedef uint64_t bn_cpu_features;
+
+/* Features detected on this CPU (cpuid + xgetbv on x86, hwcap on aarch64), before any
+ * override.  Detected once. */
+bn_cpu_features bn_cpu_detect(void);
+/* Features in effect: detected minus BN_DISABLE, limited to the BN_ISA cap. */
+bn_cpu_features bn_cpu_effective(void);
+/* The features a tier needs. */
+bn_cpu_features bn_isa_features(bn_isa isa);
+/* Name of feature bit i, or NULL past the last one. */
+const char *bn_cpu_feature_name(unsigned bit);
+/* CPU brand string ("AMD EPYC ...") or "unknown". */
+const char *bn_cpu_model(void);
+
+/* Re-resolve dispatch with explicit overrides (same syntax as the environment variables
+ * BN_ISA and BN_DISABLE; NULL or "" = none).  The first kernel lookup otherwise resolves
+ * from the environment.  Not safe while other threads call kernels.  Returns
+ * BN_E_CONFIG, with the bad name in bn_last_error(), for unknown names. */
+bn_status bn_dispatch_configure(const char *isa_cap, const char *disable);
+/* The overrides in effect, as given ("" when none). */
+const char *bn_dispatch_isa_cap(void);
+const char *bn_dispatch_disabled(void);
+/* A human-readable table of the choice per (format, op): what was picked and why the
+ * kernels before it in the preference list were passed over.  Writes at most `size`
+ * bytes including the NUL; returns the length it needed. */
+size_t bn_dispatch_describe(char *buf, size_t size);
+
+/* ---------------------------------------------------------------- kernels */
+
+/* A registry entry: one kernel.  Owned by the library, valid for the process lifetime. */
+typedef struct bn_kernel bn_kernel;
+
+/* The kernel dispatch selected for (format, op) on this CPU with the overrides in effect.
+ * Every pair that exists has at least a scalar kernel.  BN_E_NOT_FOUND if the format
+ * has no such op (e.g. LUT for I2S). */
+bn_status bn_kernel_select(bn_format format, bn_op op, const bn_kernel **out);
+/* A kernel by symbol name ("bn_i2s_gemv_1x4__avx2") whether or not the CPU supports it. */
+bn_status bn_kernel_find(const char *name, const bn_kernel **out);
+/* Iterate over the whole registry of this build. */
+size_t bn_kernel_count(void);
+const bn_kernel *bn_kernel_at(size_t index);
+
+const char *bn_kernel_name(const bn_kernel *kernel);
+bn_format bn_kernel_format(const bn_kernel *kernel);
+bn_op bn_kernel_op(const bn_kernel *kernel);
+bn_isa bn_kernel_isa(const bn_kernel *kernel);
+unsigned bn_kernel_id(const bn_kernel *kernel); /* index in the registry */
+/* 1 if this CPU has every feature the kernel needs and no override excludes it. */
+int bn_kernel_usable(const bn_kernel *kernel);
+/* Row interleave of the weight layout a GEMV/GEMM kernel reads: 1 = the format's canonical
+ * layout, r > 1 = rows interleaved in blocks of r (TL tiled layouts, made by PACK),
+ * 0 = any layout (the kernel reads the interleave from the weights). */
+unsigned bn_kernel_layout_rows(const bn_kernel *kernel);
+/* The multiple of which K must be for this kernel (the format's alignment or stricter). */
+unsigned bn_kernel_k_align(const bn_kernel *kernel);
+
+/* ---------------------------------------------------------------- data views */
+
+/* A ternary or F16 weight matrix as the kernels read it. */
+typedef struct bn_weights {
+    const void *data; /* start of the layout (row 0); for ternary formats followed by the
+                            32-byte tail of docs/formats.md only in the canonical layout */
+    size_t rows; /* M, output features */
+    size_t cols; /* K, input features */
+    float scale; /* ternary formats: the weight scale ws; F16: unused (1) */
+    unsigned layout_rows; /* 1 = canonical layout; r > 1 = TL rows interleaved by r */
+    bn_format format;
+} bn_weights;
+
+/* A block of n quantized token rows (the A8 format), plus TL lookup tables if built. */
+typedef struct bn_act {
+    const int8_t *q; /* n rows of `cols` int8 codes */
+    size_t q_stride; /* bytes between token rows of q */
+    const float *scale; /* n activation scales s (q = round(x * s)) */
+    const int32_t *qsum; /* n sums of the codes of each row */
+    const uint8_t *lut; /* TL1/TL2 only: n tables from the LUT op; NULL otherwise */
+    size_t lut_stride; /* bytes between token tables */
+} bn_act;
+
+/* Bytes of a weight matrix in `format` and layout (layout_rows as in bn_weights),
+ * including the 32-byte scale tail.  BN_E_INVALID_ARGUMENT if cols breaks the format's
+ * alignment (I2S: K % 128; TL1: K % 4; TL2: K % 2). */
+bn_status bn_weights_bytes(bn_format format, size_t rows, size_t cols, unsigned layout_rows, size_t *bytes);
+/* Bytes of one token's lookup table for TL1/TL2 with `cols` inputs. */
+bn_status bn_lut_bytes(bn_format format, size_t cols, size_t *bytes);
+/* Read the weight scale stored in the tail of a canonical-layout buffer. */
+float bn_weights_tail_scale(const bn_weights *w);
+
+/* ---------------------------------------------------------------- calling kernels
+ *
+ * These wrappers check their arguments (returning BN_E_INVALID_ARGUMENT with a message
+ * instead of crashing), check that `kernel` implements the op and is usable on this CPU,
+ * call it, and record calls, bytes and time in the kernel's counters.  Pass the kernel
+ * from bn_kernel_select (or any usable kernel from the registry).
+ */
+
+/* A8: n rows of cols floats -> codes, scales and code sums. */
+bn_status bn_a8_quantize(const bn_kernel *kernel, size_t n, size_t cols, const float *x, size_t x_stride,
+                         int8_t *q, size_t q_stride, float *scale, int32_t *qsum);
+/* Ternary formats: f32 matrix (ternary values times one scale) -> canonical layout. */
+bn_status bn_weights_quantize(const bn_kernel *kernel, size_t rows, size_t cols, const float *w,
+                              size_t w_stride, void *out);
+/* Canonical layout -> f32 matrix. */
+bn_status bn_weights_dequantize(const bn_kernel *kernel, const bn_weights *w, float *out, size_t out_stride);
+/* Canonical ternary int8 matrix (values -1, 0, +1) and scale -> layout `layout_rows`. */
+bn_status bn_weights_pack(const bn_kernel *kernel, size_t rows, size_t cols, const int8_t *t, size_t t_stride,
+                          float scale, unsigned layout_rows, void *out);
+/* Any layout -> canonical ternary int8 (I2S/QK256 code 3 reads as +2, see formats.md). */
+bn_status bn_weights_unpack(const bn_kernel *kernel, const bn_weights *w, int8_t *t, size_t t_stride);
+/* TL1/TL2: tables for n token rows of A8 codes. */
+bn_status bn_lut_build(const bn_kernel *kernel, size_t n, size_t cols, const int8_t *q, size_t q_stride,
+                       uint8_t *lut, size_t lut_stride);
+/* y[r] for r in [r0, r1): one token.  r0 must be a multiple of the layout's row block. */
+bn_status bn_gemv(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, const bn_act *x,
+                  float *y);
+/* y[t][r] (row t at byte offset t*y_stride) for t < n, r in [r0, r1). */
+bn_status bn_gemm(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, size_t n,
+                  const bn_act *x, float *y, size_t y_stride);
+/* F16 output head: y[r] = sum_k w[r][k] * x[k] for r in [r0, r1), f32 accumulation. */
+bn_status bn_f16_gemv(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, const float *x,
+                      float *y);
+
+/* ---------------------------------------------------------------- counters */
+
+typedef struct bn_counter {
+    uint64_t calls; /* calls recorded at the dispatch call site */
+    uint64_t bytes; /* bytes of weights (matmuls) or inputs (other ops) the calls read */
+    uint64_t ns; /* wall time inside the calls */
+} bn_counter;
+
+/* Counters of one kernel since start or the last reset. */
+bn_counter bn_kernel_counter(const bn_kernel *kernel);
+void bn_counters_reset(void);
+/* Counters are on by default; BN_COUNTERS=0 or this call turns off the timing part
+ * (calls and bytes are always counted). */
+void bn_counters_timing(int enabled);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BITNET_H */
