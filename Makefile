@@ -17,7 +17,7 @@ CC        := gcc
 endif
 SAN_CC    ?= clang
 ARM_CC    ?= aarch64-linux-gnu-gcc
-QEMU      ?= qemu-aarch64
+QEMU      ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 WERROR    ?= 1
@@ -115,7 +115,8 @@ HOST_ISAS := $(if $(filter aarch64 arm64,$(HOST_ARCH)),$(ARM_ISAS),$(if $(filter
 SAN_FLAGS := -fsanitize=address$(,)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(eval $(call variant,native,$(CC),,$(LIBS),$(HOST_ISAS)))
 $(eval $(call variant,san,$(SAN_CC),$(SAN_FLAGS),-fsanitize=address$(,)undefined $(LIBS),$(HOST_ISAS)))
-$(eval $(call variant,arm,$(ARM_CC),-march=armv8-a,-static $(LIBS),$(ARM_ISAS)))
+ARM_SYS := -isystem /usr/include/aarch64-linux-gnu -idirafter /usr/include
+$(eval $(call variant,arm,$(ARM_CC),-march=armv8-a $(ARM_SYS),-L/usr/lib/aarch64-linux-gnu $(LIBS),$(ARM_ISAS)))
 
 # ---------------------------------------------------------------- native products
 SONAME  := libbitnet.so.$(word 1,$(subst ., ,$(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)))
