@@ -47,7 +47,10 @@ isa_of = $(firstword $(subst _, ,$(lastword $(subst __, ,$(basename $(notdir $1)
 flags_of = $(if $(filter kernels/%,$1),$(ISA_FLAGS_$(call isa_of,$1)))
 
 # ---------------------------------------------------------------- sources
-KERNEL_SRCS   := $(sort $(wildcard kernels/*/*.c))
+# kernels/probe/ holds the benchmark's machine probes: ISA code, but not library kernels.
+KERNEL_SRCS   := $(filter-out kernels/probe/%,$(sort $(wildcard kernels/*/*.c)))
+PROBE_SRCS    := $(sort $(wildcard kernels/probe/*.c))
+BENCH_SRCS    := $(sort $(wildcard harness/bench/*.c))
 DISPATCH_SRCS := $(sort $(wildcard dispatch/*.c))
 MODEL_SRCS    := $(sort $(wildcard model/*.c))
 REF_SRCS      := $(sort $(wildcard ref/*.c))
@@ -69,6 +72,8 @@ $(1)_KSRCS    := $$(foreach f,$$(KERNEL_SRCS),$$(if $$(filter $$(call isa_of,$$f
 $(1)_LIBOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(LIB_SRCS) $$($(1)_KSRCS))
 $(1)_REFOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(REF_SRCS))
 $(1)_HOBJS    := $$(patsubst %.c,build/$(1)/%.o,$$(HARNESS_COMMON_SRCS))
+$(1)_BENCHOBJS := $$(patsubst %.c,build/$(1)/%.o,$$(BENCH_SRCS) \
+                  $$(foreach f,$$(PROBE_SRCS),$$(if $$(filter $$(call isa_of,$$f),$(5)),$$f)))
 $(1)_LIBA     := build/$(1)/libbitnet.a
 $(1)_REFA     := build/$(1)/libbitnet_ref.a
 
@@ -98,7 +103,7 @@ build/$(1)/bin/conform: build/$(1)/harness/conform.o $$($(1)_HOBJS) $$($(1)_REFA
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
 
-build/$(1)/bin/bench: build/$(1)/harness/bench.o $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
+build/$(1)/bin/bench: build/$(1)/harness/bench.o $$($(1)_BENCHOBJS) $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
 
@@ -161,9 +166,15 @@ test-san: build/san/bin/unit-tests build/san/bin/conform
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
 
 # ---------------------------------------------------------------- bench
-.PHONY: bench
-bench: build/native/bin/bench
-	$(Q)build/native/bin/bench
+# The receipt is verified when the verifier exists in this tree (tools/verify-receipt.c).
+BENCH_RECEIPT ?= build/receipts/kernel-bench.json
+BENCH_ARGS    ?=
+VERIFIER      := $(if $(wildcard tools/verify-receipt.c),build/native/bin/verify-receipt)
+.PHONY: bench bench-quick
+bench bench-quick: build/native/bin/bench $(VERIFIER)
+	@mkdir -p $(dir $(BENCH_RECEIPT))
+	$(Q)build/native/bin/bench $(if $(filter bench-quick,$@),--quick) --receipt $(BENCH_RECEIPT) $(BENCH_ARGS)
+	$(if $(VERIFIER),$(Q)$(VERIFIER) $(BENCH_RECEIPT))
 
 # ---------------------------------------------------------------- lint
 lint:
@@ -194,7 +205,10 @@ help:
 	@echo "                CPU, conformance of the aarch64 build under qemu, ASan+UBSan run"
 	@echo "  conformance   every usable kernel against its reference twin; writes and verifies"
 	@echo "                a receipt (CONFORM_RECEIPT=$(CONFORM_RECEIPT))"
-	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth"
+	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth: a"
+	@echo "                markdown table and a receipt (BENCH_RECEIPT=$(BENCH_RECEIPT));"
+	@echo "                BENCH_ARGS passes options (--filter, --shapes, --reps, --threads)"
+	@echo "  bench-quick   the same in under a minute: fewer shapes and repetitions"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
 	@echo "  clean         remove build/"
