@@ -1,5 +1,8 @@
-/* receipt.c - the common receipt header and the conformance receipt. */
+/* receipt.c - the common receipt header, the conformance receipt and the kernel-bench
+ * receipt. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,4 +118,180 @@ void bn_receipt_conformance_free(bn_receipt_conformance *rc)
 {
     json_decref(rc->kernels);
     json_decref(rc->skipped);
+}
+
+/* ---- the kernel-bench receipt */
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void bn_timing_summarize(bn_timing *t)
+{
+    t->median_ns = 0.0;
+    t->min_ns = 0;
+    if (!t->reps) return;
+    uint64_t *sorted = malloc(t->reps * sizeof *sorted);
+    if (!sorted) return;
+    memcpy(sorted, t->ns, t->reps * sizeof *sorted);
+    qsort(sorted, t->reps, sizeof *sorted, compare_u64);
+    size_t mid = t->reps / 2;
+    t->median_ns = t->reps % 2 ? (double)sorted[mid] : ((double)sorted[mid - 1] + (double)sorted[mid]) / 2.0;
+    t->min_ns = sorted[0];
+    free(sorted);
+}
+
+/* reps, ns[], median_ns, min_ns into `o`. */
+static void put_timing(json_t *o, const bn_timing *t)
+{
+    json_t *ns = json_array();
+    for (size_t i = 0; i < t->reps; i++) json_array_append_new(ns, json_integer((json_int_t)t->ns[i]));
+    json_object_set_new(o, "reps", json_integer((json_int_t)t->reps));
+    json_object_set_new(o, "ns", ns);
+    json_object_set_new(o, "median_ns", json_real(t->median_ns));
+    json_object_set_new(o, "min_ns", json_integer((json_int_t)t->min_ns));
+}
+
+void bn_receipt_bench_init(bn_receipt_bench *rb, json_t *options)
+{
+    rb->body = json_object();
+    rb->results = json_array();
+    rb->skipped = json_array();
+    json_object_set_new(rb->body, "options", options);
+    json_object_set_new(
+        rb->body, "units",
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "gbps", "weight_bytes / median_ns (1 GB/s = 1e9 bytes/s)",
+                  "best_gbps", "weight_bytes / min_ns", "pct_of_bandwidth",
+                  "100 * gbps / bandwidth.measurements[threads].gbps", "gops",
+                  "GEMM only: m*k*n ternary multiply-accumulates per ns (one MAC = one op)", "tokens_per_s",
+                  "n * 1e9 / median_ns: tokens one such matmul alone would sustain"));
+}
+
+void bn_receipt_bench_topology(bn_receipt_bench *rb, const bn_topology_info *topo, uint64_t dram_footprint)
+{
+    json_object_set_new(rb->body, "topology",
+                        json_pack("{s:i, s:I, s:I, s:i, s:i, s:I, s:I, s:I}", "cores", (int)topo->cores,
+                                  "l1d_bytes", (json_int_t)topo->l1d_bytes, "l2_bytes",
+                                  (json_int_t)topo->l2_bytes, "llc_level", (int)topo->llc_level, "llc_count",
+                                  (int)topo->llc_count, "llc_bytes", (json_int_t)topo->llc_bytes,
+                                  "llc_total_bytes", (json_int_t)topo->llc_total_bytes,
+                                  "dram_footprint_bytes", (json_int_t)dram_footprint));
+}
+
+void bn_receipt_bench_bandwidth(bn_receipt_bench *rb, const char *method, const char *probe,
+                                const bn_bench_bandwidth *m, size_t count, const bn_bench_bandwidth *one,
+                                const bn_bench_bandwidth *all)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++) {
+        json_t *e = json_pack("{s:i, s:I}", "threads", (int)m[i].threads, "bytes", (json_int_t)m[i].bytes);
+        put_timing(e, &m[i].t);
+        json_object_set_new(e, "gbps", json_real(m[i].gbps));
+        json_array_append_new(list, e);
+    }
+    json_object_set_new(rb->body, "bandwidth",
+                        json_pack("{s:f, s:f, s:i, s:I, s:s, s:s, s:o}", "read_gbps_1thread", one->gbps,
+                                  "read_gbps_all", all->gbps, "threads_all", (int)all->threads,
+                                  "buffer_bytes", (json_int_t)all->bytes, "method", method, "probe", probe,
+                                  "measurements", list));
+}
+
+static json_t *peak_entry(const bn_bench_peak *p)
+{
+    json_t *e =
+        json_pack("{s:i, s:I}", "threads", (int)p->threads, "instructions", (json_int_t)p->instructions);
+    put_timing(e, &p->t);
+    json_object_set_new(e, "per_s", json_real(p->per_s));
+    json_object_set_new(e, "int8_macs_per_s", json_real(p->macs_per_s));
+    return e;
+}
+
+void bn_receipt_bench_peak(bn_receipt_bench *rb, const char *method, const bn_bench_peak *one,
+                           const bn_bench_peak *all, const char *reason)
+{
+    if (!one || !all) {
+        json_object_set_new(rb->body, "peak_unavailable", json_string(reason));
+        return;
+    }
+    json_object_set_new(rb->body, "peak",
+                        json_pack("{s:f, s:f, s:f, s:f, s:i, s:s, s:o, s:o}", "vpdpbusd_per_s_1thread",
+                                  one->per_s, "int8_macs_per_s_1thread", one->macs_per_s,
+                                  "vpdpbusd_per_s_all", all->per_s, "int8_macs_per_s_all", all->macs_per_s,
+                                  "threads_all", (int)all->threads, "method", method, "one_thread",
+                                  peak_entry(one), "all_threads", peak_entry(all)));
+}
+
+void bn_receipt_bench_pool(bn_receipt_bench *rb, const bn_bench_pool *pool)
+{
+    json_t *run = json_object(), *wake = json_object();
+    put_timing(run, &pool->run);
+    put_timing(wake, &pool->wake);
+    json_object_set_new(rb->body, "pool",
+                        json_pack("{s:i, s:i, s:I, s:o, s:o}", "threads", (int)pool->threads, "pinned",
+                                  (int)pool->pinned, "spin_us", (json_int_t)pool->spin_us, "run_ns", run,
+                                  "wake_ns", wake));
+}
+
+void bn_receipt_bench_result(bn_receipt_bench *rb, const bn_bench_result *r)
+{
+    const bn_kernel *k = r->kernel;
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I}, s:s, s:i, s:s, s:I, s:I, s:i}", "kernel",
+                          bn_kernel_name(k), "format", bn_format_name(bn_kernel_format(k)), "op",
+                          bn_op_name(bn_kernel_op(k)), "isa", bn_isa_name(bn_kernel_isa(k)), "shape", "m",
+                          (json_int_t)r->m, "k", (json_int_t)r->k, "n", (json_int_t)r->n, "shape_name",
+                          r->shape_name, "threads", (int)r->threads, "placement", r->dram ? "dram" : "cache",
+                          "copies", (json_int_t)r->copies, "footprint_bytes", (json_int_t)r->footprint_bytes,
+                          "warmup", (int)r->warmup);
+    put_timing(e, &r->t);
+    json_object_set_new(e, "dispatch_calls", json_integer((json_int_t)r->dispatch_calls));
+    json_object_set_new(e, "weight_bytes", json_integer((json_int_t)r->weight_bytes));
+    json_object_set_new(e, "bytes_kind", json_string(r->bytes_kind));
+    json_object_set_new(e, "gbps", json_real(r->gbps));
+    json_object_set_new(e, "pct_of_bandwidth", json_real(r->pct_of_bandwidth));
+    json_object_set_new(e, "best_gbps", json_real(r->best_gbps));
+    if (!isnan(r->gops)) json_object_set_new(e, "gops", json_real(r->gops));
+    if (!isnan(r->tokens_per_s)) json_object_set_new(e, "tokens_per_s", json_real(r->tokens_per_s));
+    json_object_set_new(e, "conformance",
+                        json_pack("{s:b, s:s, s:b}", "passed", r->passed, "case", r->case_str,
+                                  "parallel_checked", r->parallel_checked));
+    json_array_append_new(rb->results, e);
+}
+
+void bn_receipt_bench_skip(bn_receipt_bench *rb, const bn_kernel *k, const char *reason)
+{
+    json_array_append_new(rb->skipped, json_pack("{s:s, s:s, s:s}", "kernel", bn_kernel_name(k), "isa",
+                                                 bn_isa_name(bn_kernel_isa(k)), "reason", reason));
+}
+
+bn_status bn_receipt_bench_write(bn_receipt_bench *rb, const char *path, double wall)
+{
+    size_t i, failures = 0;
+    json_t *r, *kernels = json_object();
+    json_array_foreach(rb->results, i, r)
+    {
+        json_object_set_new(kernels, json_string_value(json_object_get(r, "kernel")), json_true());
+        if (!json_is_true(json_object_get(json_object_get(r, "conformance"), "passed"))) failures++;
+    }
+    json_object_set(rb->body, "results", rb->results);
+    json_object_set(rb->body, "skipped", rb->skipped);
+    json_object_set_new(rb->body, "totals",
+                        json_pack("{s:I, s:I, s:I, s:f, s:b}", "results",
+                                  (json_int_t)json_array_size(rb->results), "kernels",
+                                  (json_int_t)json_object_size(kernels), "conformance_failures",
+                                  (json_int_t)failures, "wall_seconds", wall, "passed", failures == 0));
+    json_decref(kernels);
+    json_t *receipt = bn_receipt_new("kernel-bench", "bench");
+    json_object_set(receipt, "kernel_bench", rb->body);
+    bn_status st = bn_receipt_save(receipt, path);
+    json_decref(receipt);
+    return st;
+}
+
+void bn_receipt_bench_free(bn_receipt_bench *rb)
+{
+    json_decref(rb->body);
+    json_decref(rb->results);
+    json_decref(rb->skipped);
 }
