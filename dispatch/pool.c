@@ -222,10 +222,6 @@ bn_status bn_pool_create(unsigned threads, bn_pool **out)
     /* Pin only when every thread gets a core of its own: two pinned threads sharing a
      * core would be worse than letting the scheduler place them. */
     bool pin = threads > 1 && threads <= cores;
-    if (pin) {
-        p->creator_binding = bn_binding_save();
-        if (p->creator_binding && bn_pin_thread(pthread_self(), 0)) p->pinned++;
-    }
     for (unsigned i = 0; i + 1 < threads; i++) {
         worker *w = &p->workers[i];
         w->pool = p;
@@ -238,6 +234,12 @@ bn_status bn_pool_create(unsigned threads, bn_pool **out)
         }
         if (pin && bn_pin_thread(w->thread, i + 1)) p->pinned++;
     }
+    /* The creator last: a new thread inherits its creator's binding, and the workers
+     * should not all start life on core 0. */
+    if (pin) {
+        p->creator_binding = bn_binding_save();
+        if (p->creator_binding && bn_pin_thread(pthread_self(), 0)) p->pinned++;
+    }
     *out = p;
     return BN_OK;
 }
@@ -249,6 +251,7 @@ void bn_pool_destroy(bn_pool *p)
 
 unsigned bn_pool_threads(const bn_pool *p) { return p ? p->threads : 1; }
 unsigned bn_pool_pinned(const bn_pool *p) { return p ? p->pinned : 0; }
+unsigned bn_pool_spin_us(const bn_pool *p) { return p ? (unsigned)(p->spin_ns / 1000) : 0; }
 
 void bn_pool_split(size_t rows, size_t block, unsigned t, unsigned threads, size_t *r0, size_t *r1)
 {

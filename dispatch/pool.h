@@ -39,6 +39,8 @@ unsigned bn_pool_threads(const bn_pool *pool);
 /* Threads of the pool bound to a core (0 when unpinned: more threads than cores, or hwloc
  * could not bind). */
 unsigned bn_pool_pinned(const bn_pool *pool);
+/* Microseconds its idle threads spin before they sleep (BN_POOL_SPIN_US at creation). */
+unsigned bn_pool_spin_us(const bn_pool *pool);
 void bn_pool_run(bn_pool *pool, bn_pool_fn *fn, void *ctx);
 
 /* [r0, r1) of thread t when `rows` are split into `threads` ranges of whole blocks. */
