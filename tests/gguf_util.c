@@ -2,9 +2,11 @@
  * gguf_util.c - see gguf_util.h.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures/gen/gen.h"
 #include "tests/gguf_util.h"
 
 bn_test_file bn_test_finish(bn_gguf_writer *w)
@@ -81,4 +83,71 @@ const char *bn_test_shared_data(void)
 {
     const char *env = getenv("BN_SHARED_DATA");
     return env && *env ? env : "../shared/data";
+}
+
+bn_test_file bn_test_synth(const bn_synth_spec *spec)
+{
+    bn_gen *gen;
+    cr_assert_eq(bn_gen_create(&gen), BN_OK);
+    cr_assert_eq(bn_synth_build(spec, gen), BN_OK, "%s", bn_last_error());
+    bn_test_file f = {0};
+    void *data;
+    cr_assert_eq(bn_gguf_writer_write_memory(bn_gen_writer(gen), &data, &f.size), BN_OK, "%s",
+                 bn_last_error());
+    f.data = data;
+    bn_gen_free(gen);
+    return f;
+}
+
+static const bn_test_edit *edit_for(const bn_test_edit *edits, size_t n, bn_gguf_str name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (edits[i].tensor && bn_gguf_str_eq(name, edits[i].tensor)) return &edits[i];
+    return NULL;
+}
+
+bn_test_file bn_test_rewrite(bn_test_file f, const bn_test_edit *edits, size_t n_edits, uint32_t alignment)
+{
+    bn_gguf *g;
+    cr_assert_eq(bn_gguf_open_memory(f.data, f.size, "original", &g), BN_OK, "%s", bn_last_error());
+    bn_gguf_writer *w;
+    cr_assert_eq(bn_gguf_writer_create(&w), BN_OK);
+    if (alignment) cr_assert_eq(bn_gguf_add_u32(w, "general.alignment", alignment), BN_OK);
+    size_t n_kv = bn_gguf_kv_count(g);
+    const bn_gguf_tensor *t0 = bn_gguf_tensor_count(g) ? bn_gguf_tensor_at(g, 0) : NULL;
+    for (size_t i = 0; i < n_kv; i++) {
+        const bn_gguf_kv *kv = bn_gguf_kv_at(g, i);
+        if (alignment && bn_gguf_str_eq(kv->key, "general.alignment")) continue;
+        /* value bytes: from after the type to the next record (or the tensor records) */
+        const uint8_t *start = (const uint8_t *)f.data + kv->offset + 8 + kv->key.len + 4;
+        const uint8_t *end;
+        if (i + 1 < n_kv)
+            end = (const uint8_t *)f.data + bn_gguf_kv_at(g, i + 1)->offset;
+        else
+            end = t0 ? (const uint8_t *)t0->name.ptr - 8 : (const uint8_t *)f.data + f.size;
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)kv->key.len, kv->key.ptr);
+        cr_assert_eq(bn_gguf_add_raw(w, key, kv->type, start, (size_t)(end - start)), BN_OK);
+    }
+    size_t n_tensors = bn_gguf_tensor_count(g);
+    uint8_t **copies = calloc(n_tensors + 1, sizeof *copies); /* the writer reads them at write time */
+    for (size_t i = 0; i < n_tensors; i++) {
+        const bn_gguf_tensor *t = bn_gguf_tensor_at(g, i);
+        const bn_test_edit *e = edit_for(edits, n_edits, t->name);
+        if (e && e->drop) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)t->name.len, t->name.ptr);
+        uint64_t have = bn_gguf_tensor_needed(g, t), bytes = have;
+        if (e) bytes = (uint64_t)((int64_t)bytes + e->extra_bytes);
+        copies[i] = calloc(1, bytes + 1);
+        memcpy(copies[i], t->data, bytes < have ? bytes : have);
+        cr_assert_eq(bn_gguf_add_tensor_data(w, e && e->rename ? e->rename : name, t->n_dims, t->ne, t->type,
+                                             copies[i], bytes),
+                     BN_OK, "%s", bn_last_error());
+    }
+    bn_gguf_close(g);
+    bn_test_file out = bn_test_finish(w);
+    for (size_t i = 0; i < n_tensors; i++) free(copies[i]);
+    free(copies);
+    return out;
 }

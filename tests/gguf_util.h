@@ -5,6 +5,7 @@
 #ifndef BN_TESTS_GGUF_UTIL_H
 #define BN_TESTS_GGUF_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,18 @@ void bn_test_put_u32(uint8_t *p, uint32_t v);
 void bn_test_put_u64(uint8_t *p, uint64_t v);
 /* Open a buffer and assert it fails with `status` and a message containing `needle`. */
 void bn_test_expect_open_error(const void *data, size_t size, bn_status status, const char *needle);
+/* Copy a valid GGUF with edits: a tensor's stored bytes grown (zero padding) or shrunk,
+ * a tensor renamed or dropped, or another alignment.  Keys are copied byte for byte. */
+typedef struct bn_test_edit {
+    const char *tensor; /* NULL: edit applies to the file (alignment) */
+    int64_t extra_bytes;
+    const char *rename;
+    bool drop;
+} bn_test_edit;
+bn_test_file bn_test_rewrite(bn_test_file f, const bn_test_edit *edits, size_t n_edits, uint32_t alignment);
+/* A synthetic model (fixtures/gen) written into memory. */
+struct bn_synth_spec;
+bn_test_file bn_test_synth(const struct bn_synth_spec *spec);
 /* Directory of the read-only shared data ("../shared/data" or $BN_SHARED_DATA). */
 const char *bn_test_shared_data(void);
 
