@@ -169,6 +169,31 @@ test-san: build/san/bin/unit-tests build/san/bin/conform
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
 
+# ---------------------------------------------------------------- fixtures (docs/gguf.md)
+# The bundled TinyStories models, and tiny synthetic models of both architectures.
+FIXTURE_MODELS := build/fixtures/tinystories-1M.gguf build/fixtures/tinystories-3M.gguf \
+                  build/fixtures/tiny-bitnet-b1.58.gguf build/fixtures/tiny-bitnet.gguf
+.PHONY: fixtures fixture-2b4t
+fixtures: $(FIXTURE_MODELS)
+
+build/fixtures/tinystories-%.gguf: fixtures/tinystories/bitllama2-%.bin fixtures/tinystories/tokenizer.bin build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet convert tinystories $< fixtures/tinystories/tokenizer.bin $@
+
+build/fixtures/tiny-bitnet-b1.58.gguf: build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $@ --arch bitnet-b1.58
+
+build/fixtures/tiny-bitnet.gguf: build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $@ --arch bitnet --dim 384 --ffn 640 --heads 6 --kv-heads 2 --scales
+
+# The exact released 2B4T layout with random weights (~1.19 GB, never committed).
+fixture-2b4t: build/native/bin/bitnet
+	@mkdir -p build/fixtures
+	$(Q)build/native/bin/bitnet gen 2b4t build/fixtures/layout-2b4t.gguf
+	$(Q)build/native/bin/bitnet inspect build/fixtures/layout-2b4t.gguf | grep -E '^(metadata|tensors) |strict:'
+
 # ---------------------------------------------------------------- bench
 .PHONY: bench
 bench: build/native/bin/bench
@@ -206,5 +231,9 @@ help:
 	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
+	@echo "  fixtures      GGUF models in build/fixtures: TinyStories 1M/3M (converted), tiny synthetic"
+	@echo "  fixture-2b4t  build/fixtures/layout-2b4t.gguf: the released 2B4T layout, random weights"
+	@echo "  fuzz          libFuzzer on the GGUF reader and loader for FUZZ_SECONDS (default 600)"
+	@echo "  fuzz-smoke    the same for 60 seconds"
 	@echo "  clean         remove build/"
 	@echo "variables: CC (gcc|clang), WERROR=0|1, V=1 verbose, OPT, QEMU, ARM_CC"
