@@ -124,6 +124,10 @@ HOST_ISAS := $(if $(filter aarch64 arm64,$(HOST_ARCH)),$(ARM_ISAS),$(if $(filter
 SAN_FLAGS := -fsanitize=address$(,)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(eval $(call variant,native,$(CC),,$(LIBS),$(HOST_ISAS)))
 $(eval $(call variant,san,$(SAN_CC),$(SAN_FLAGS),-fsanitize=address$(,)undefined $(LIBS),$(HOST_ISAS)))
+# libFuzzer build: the library instrumented for coverage, ASan and UBSan (make fuzz)
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address$(,)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(eval $(call variant,fuzz,$(FUZZ_CC),-fsanitize=fuzzer-no-link $(FUZZ_SAN),$(FUZZ_SAN) $(LIBS),$(HOST_ISAS)))
 ARM_SYS := -isystem /usr/include/aarch64-linux-gnu -idirafter /usr/include
 $(eval $(call variant,arm,$(ARM_CC),-march=armv8-a $(ARM_SYS),-L/usr/lib/aarch64-linux-gnu $(LIBS),$(ARM_ISAS)))
 
@@ -193,6 +197,36 @@ fixture-2b4t: build/native/bin/bitnet
 	@mkdir -p build/fixtures
 	$(Q)build/native/bin/bitnet gen 2b4t build/fixtures/layout-2b4t.gguf
 	$(Q)build/native/bin/bitnet inspect build/fixtures/layout-2b4t.gguf | grep -E '^(metadata|tensors) |strict:'
+
+# ---------------------------------------------------------------- fuzzing (docs/gguf.md)
+# libFuzzer on the GGUF reader and the loader, seeded with the fixture models and the
+# Llama 2 vocabulary file.  Needs clang and libclang-rt-14-dev (the fuzzer runtime).
+FUZZ_SECONDS ?= 600
+FUZZ_MAX_LEN ?= 200000
+FUZZ_CORPUS  ?= build/fuzz-corpus
+FUZZ_SEEDS   := build/fuzz-seeds
+LLAMA2_VOCAB := ../shared/data/llama2-tokenizer/ggml-vocab-llama-spm.gguf
+.PHONY: fuzz fuzz-smoke
+build/fuzz/bin/fuzz-gguf: build/fuzz/fuzz/fuzz_gguf.o $(fuzz_LIBA)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS)
+
+$(FUZZ_SEEDS)/.stamp: $(FIXTURE_MODELS) build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $(FUZZ_SEEDS)/small-b158.gguf --dim 128 --layers 1 --ffn 128 --heads 2 --kv-heads 1 --vocab 8
+	$(Q)build/native/bin/bitnet gen tiny $(FUZZ_SEEDS)/small-bitnet-tq2.gguf --arch bitnet --dim 256 --layers 1 --ffn 256 --heads 2 --kv-heads 1 --vocab 8 --type tq2_0 --scales --output
+	$(Q)build/native/bin/bitnet gen tiny $(FUZZ_SEEDS)/small-bitnet-tq1.gguf --arch bitnet --dim 256 --layers 1 --ffn 256 --heads 2 --kv-heads 2 --vocab 8 --type tq1_0 --embd f32
+	$(Q)cp $(FIXTURE_MODELS) $(FUZZ_SEEDS)/
+	$(Q)if [ -f $(LLAMA2_VOCAB) ]; then cp $(LLAMA2_VOCAB) $(FUZZ_SEEDS)/; fi
+	@touch $@
+
+fuzz: build/fuzz/bin/fuzz-gguf $(FUZZ_SEEDS)/.stamp
+	@mkdir -p $(FUZZ_CORPUS)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 build/fuzz/bin/fuzz-gguf -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	    -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 -artifact_prefix=build/ $(FUZZ_CORPUS) $(FUZZ_SEEDS)
+
+fuzz-smoke:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
 # ---------------------------------------------------------------- bench
 .PHONY: bench

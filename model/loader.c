@@ -380,6 +380,12 @@ static bn_status load_all(bn_load_ctx *c)
     c->target_lr = bn_dispatch_layout_rows(c->target);
     m->format = c->target;
 
+    /* 11 tensors per layer: a block count the file cannot hold is refused before it sizes
+     * an allocation */
+    if (m->hp.n_layers > bn_gguf_tensor_count(c->g) / 11)
+        return bn_fail(BN_E_FORMAT, "%s: block_count %u needs %llu tensors, the file has %zu",
+                       bn_gguf_path(c->g), m->hp.n_layers, 11ull * m->hp.n_layers + 3,
+                       bn_gguf_tensor_count(c->g));
     inventory inv = {c, calloc(bn_gguf_tensor_count(c->g) + 1, sizeof(bool))};
     m->layers = calloc(m->hp.n_layers, sizeof *m->layers);
     if (!inv.used || !m->layers) {
