@@ -55,7 +55,8 @@ HARNESS_COMMON_SRCS := $(sort $(wildcard harness/common/*.c))
 TEST_SRCS     := $(sort $(wildcard tests/*.c))
 TOOL_NAMES    := $(basename $(notdir $(wildcard tools/*.c)))
 # `bitnet` = tools/bitnet.c + one file per subcommand; generators shared with the tests.
-CLI_SRCS      := tools/bitnet.c $(sort $(wildcard tools/cli/*.c))
+CLI_CMD_SRCS  := $(sort $(wildcard tools/cli/*.c))
+CLI_SRCS      := tools/bitnet.c $(CLI_CMD_SRCS)
 GEN_SRCS      := $(sort $(wildcard fixtures/gen/*.c))
 LIB_SRCS       = $(DISPATCH_SRCS) $(MODEL_SRCS)
 
@@ -74,6 +75,7 @@ $(1)_REFOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(REF_SRCS))
 $(1)_HOBJS    := $$(patsubst %.c,build/$(1)/%.o,$$(HARNESS_COMMON_SRCS))
 $(1)_GENOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(GEN_SRCS))
 $(1)_CLIOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(CLI_SRCS))
+$(1)_CMDOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(CLI_CMD_SRCS))
 $(1)_LIBA     := build/$(1)/libbitnet.a
 $(1)_REFA     := build/$(1)/libbitnet_ref.a
 
@@ -144,11 +146,11 @@ TOOLS := $(addprefix build/native/bin/,$(TOOL_NAMES))
 all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) build/native/bin/conform
 
 # ---------------------------------------------------------------- tests
-build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
+build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_CMDOBJS) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ -lcriterion $(LIBS)
 
-build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_GENOBJS) $(san_HOBJS) $(san_REFA) $(san_LIBA)
+build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_CMDOBJS) $(san_GENOBJS) $(san_HOBJS) $(san_REFA) $(san_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(SAN_CC) -fsanitize=address,undefined -o $@ $^ -lcriterion $(LIBS)
 
