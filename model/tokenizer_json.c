@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dispatch/dispatch.h"
 #include "model/tokenizer_internal.h"
@@ -113,8 +114,12 @@ static bn_status read_config(const char *path, bn_vocab_desc *d, json_vocab *jv)
     memcpy(cfg_path, path, dir);
     strcpy(cfg_path + dir, "tokenizer_config.json");
     json_error_t err;
-    json_t *config = json_load_file(cfg_path, 0, &err);
+    /* Its model_max_length (1e30) is beyond jansson's integers: read numbers as reals. */
+    json_t *config =
+        access(cfg_path, F_OK) == 0 ? json_load_file(cfg_path, JSON_DECODE_INT_AS_REAL, &err) : NULL;
     bn_status st = BN_OK;
+    if (!config && access(cfg_path, F_OK) == 0)
+        st = bn_fail(BN_E_FORMAT, "%s: line %d column %d: %s", cfg_path, err.line, err.column, err.text);
     if (config) {
         const char *names[2] = {config_token(config, "bos_token"), config_token(config, "eos_token")};
         int64_t *ids[2] = {&d->bos, &d->eos};
