@@ -54,6 +54,7 @@ typedef struct bn_vocab_desc {
     const bn_vocab_str *merges; /* "left right" in rank order (gpt2 only) */
     int64_t bos, eos, unk, pad; /* -1: none */
     bool add_bos;
+    bool raw_spaces; /* llama only: pieces write a space as ' ', not U+2581 (llama2.c tokenizer.bin) */
 } bn_vocab_desc;
 
 /* Validate, copy and index a vocabulary (hash tables for text -> id and pair -> rank).

@@ -45,6 +45,7 @@ struct bn_vocab {
     int32_t byte_ids[256];
     int32_t bos, eos, unk, pad;
     bool add_bos;
+    bool raw_spaces; /* SPM: the space marker is ' ' itself, not U+2581 */
     int32_t *eog;
     size_t n_eog;
     bn_split split;

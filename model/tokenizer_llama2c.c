@@ -4,9 +4,10 @@
  *
  * Layout (little-endian): i32 max_token_length, then per token f32 score, i32 byte length,
  * the bytes; the token count is not stored, the file simply ends.  llama2.c's exporter wrote
- * SentencePiece's U+2581 as ' ' and BOS/EOS as "\n<s>\n" / "\n</s>\n"; this loader turns them
- * back (U+2581, "<s>", "</s>", both control tokens), marks "<unk>" unknown and <0xNN> byte
- * tokens, so the vocabulary behaves exactly like the SentencePiece model it came from.
+ * SentencePiece's U+2581 as ' ' and BOS/EOS as "\n<s>\n" / "\n</s>\n".  The pieces keep their
+ * ' ' (raw_spaces: the encoder then behaves exactly like llama2.c's, where a literal U+2581
+ * is an ordinary character); BOS/EOS become the control tokens "<s>" and "</s>", "<unk>" the
+ * unknown token and <0xNN> byte tokens.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,7 +71,7 @@ bn_status bn_vocab_from_llama2c(const char *path, bn_vocab **out)
     }
     int32_t max_len = read_i32(data);
     /* Pass 1 counts and checks the records, pass 2 converts them. */
-    size_t count = 0, text_bytes = 0;
+    size_t count = 0;
     for (size_t at = 4; at < size && st == BN_OK; count++) {
         int32_t len = size - at >= 8 ? read_i32(data + at + 4) : -1;
         if (size - at < 8)
@@ -83,22 +84,18 @@ bn_status bn_vocab_from_llama2c(const char *path, bn_vocab **out)
         else if ((size_t)len > size - at - 8)
             st = bn_fail(BN_E_FORMAT, "%s: token %zu at byte offset %zu: %d bytes of text but only %zu left",
                          path, count, at, (int)len, size - at - 8);
-        else {
+        else
             at += 8 + (size_t)len;
-            text_bytes += 3 * (size_t)len; /* ' ' -> U+2581 triples at most */
-        }
     }
     if (st == BN_OK && count == 0) st = bn_fail(BN_E_FORMAT, "%s: no tokens", path);
     bn_vocab_str *tokens = NULL;
     float *scores = NULL;
     int32_t *types = NULL;
-    char *text = NULL;
     if (st == BN_OK) {
         tokens = malloc(count * sizeof *tokens);
         scores = malloc(count * sizeof *scores);
         types = malloc(count * sizeof *types);
-        text = malloc(text_bytes + 1);
-        if (!tokens || !scores || !types || !text) st = bn_fail(BN_E_NO_MEMORY, "%s: no memory", path);
+        if (!tokens || !scores || !types) st = bn_fail(BN_E_NO_MEMORY, "%s: no memory", path);
     }
     bn_vocab_desc d = {.source = path,
                        .model = "llama",
@@ -110,8 +107,9 @@ bn_status bn_vocab_from_llama2c(const char *path, bn_vocab **out)
                        .eos = -1,
                        .unk = -1,
                        .pad = -1,
-                       .add_bos = true};
-    size_t at = 4, t = 0;
+                       .add_bos = true,
+                       .raw_spaces = true};
+    size_t at = 4;
     for (size_t i = 0; i < count && st == BN_OK; i++) {
         scores[i] = read_f32(data + at);
         size_t len = (size_t)read_i32(data + at + 4);
@@ -134,22 +132,12 @@ bn_status bn_vocab_from_llama2c(const char *path, bn_vocab **out)
         } else if (len == 6 && !memcmp(s, "<0x", 3) && s[5] == '>') {
             types[i] = BN_TOKEN_BYTE;
         }
-        tokens[i].ptr = text + t;
-        for (size_t k = 0; k < raw.len; k++) {
-            if (raw.ptr[k] == ' ' && types[i] == BN_TOKEN_NORMAL) {
-                memcpy(text + t, "\xE2\x96\x81", 3);
-                t += 3;
-            } else {
-                text[t++] = raw.ptr[k];
-            }
-        }
-        tokens[i].len = (size_t)(text + t - tokens[i].ptr);
+        tokens[i] = raw;
     }
     if (st == BN_OK) st = bn_vocab_create(&d, out);
     free(tokens);
     free(scores);
     free(types);
-    free(text);
     free(data);
     return st;
 }

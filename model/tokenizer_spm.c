@@ -9,8 +9,9 @@
  *      one with the highest piece score is merged (ties: the leftmost), until none is left;
  *   4. a symbol that is not a piece (a character outside the vocabulary) becomes its bytes'
  *      <0xNN> tokens, or the unknown token where a byte token is missing.
- * This is also llama2.c's encoder (its tokenizer.bin stores ' ' where SentencePiece stores
- * U+2581; bn_vocab_from_llama2c converts).  Pairs wait in a max-heap and are checked when
+ * This is also llama2.c's encoder; its tokenizer.bin stores ' ' where SentencePiece stores
+ * U+2581 (raw_spaces), so there a literal U+2581 in the text is an ordinary character, as in
+ * llama2.c, while with a SentencePiece vocabulary it is the same as a space.  Pairs wait in a max-heap and are checked when
  * popped, as in tokenizer_bpe.c.
  */
 #include <string.h>
@@ -83,6 +84,8 @@ bn_status bn_spm_encode_segment(const bn_vocab *v, const char *text, size_t len,
                                 bn_tok_out *out)
 {
     static const char escaped_space[3] = {(char)0xE2, (char)0x96, (char)0x81}; /* U+2581 */
+    const char *marker = v->raw_spaces ? " " : escaped_space;
+    size_t mlen = v->raw_spaces ? 1 : sizeof escaped_space;
     size_t cap = 3 * (len + 1);
     size_t need = cap + cap * (3 * sizeof(int32_t) + sizeof(spm_pair));
     unsigned char *mem = bn_scratch_get(work, need);
@@ -94,13 +97,12 @@ bn_status bn_spm_encode_segment(const bn_vocab *v, const char *text, size_t len,
                    (int32_t *)(mem + cap) + 2 * cap,
                    (spm_pair *)((int32_t *)(mem + cap) + 3 * cap),
                    0};
-    size_t n = 0;
-    memcpy(esc, escaped_space, 3);
-    n = 3;
+    memcpy(esc, marker, mlen);
+    size_t n = mlen;
     for (size_t i = 0; i < len; i++) {
         if (text[i] == ' ') {
-            memcpy(esc + n, escaped_space, 3);
-            n += 3;
+            memcpy(esc + n, marker, mlen);
+            n += mlen;
         } else {
             esc[n++] = text[i];
         }

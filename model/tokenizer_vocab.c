@@ -227,7 +227,7 @@ static bn_status decode_pieces(bn_vocab *v, const char *source)
                 memcpy(v->piece + at, s + i, k);
                 at += (uint32_t)k;
             } else if (v->kind == BN_VOCAB_SPM) {
-                if (cp == 0x2581) {
+                if (cp == 0x2581 && !v->raw_spaces) {
                     v->piece[at++] = ' ';
                 } else {
                     memcpy(v->piece + at, s + i, k);
@@ -342,6 +342,7 @@ bn_status bn_vocab_create(const bn_vocab_desc *d, bn_vocab **out)
     if (!v) return bn_fail(BN_E_NO_MEMORY, "%s: no memory", source);
     v->n = d->n_tokens;
     v->add_bos = d->add_bos;
+    v->raw_spaces = d->raw_spaces;
     bn_status st = BN_OK;
     if (strcmp(d->model, "gpt2") == 0) {
         v->kind = BN_VOCAB_BPE;
