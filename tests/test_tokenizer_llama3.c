@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/tokenizer_internal.h"
 #include "tests/tokenizer_util.h"
 
 /* llama.cpp's own vectors (tests/test-tokenizer-0 with ggml-vocab-llama-bpe): no BOS, no
@@ -80,5 +81,38 @@ Test(tokenizer_llama3, regex_whitespace_set)
     bn_vocab *v = bn_tok_load_llama3();
     EXPECT_IDS(v, "x \xC2\x85!", false, false, 87, 220, 116360, 0);
     EXPECT_IDS(v, "x \xEF\xBB\xBF!", false, false, 87, 76880, 0);
+    bn_vocab_free(v);
+}
+
+/* Token by token through the streaming decoder: every chunk is valid UTF-8 (a character
+ * split across tokens is held back, never printed broken) and the chunks add up to the
+ * text: byte-level BPE loses nothing. */
+Test(tokenizer_llama3, streaming_decode_round_trip)
+{
+    bn_vocab *v = bn_tok_load_llama3();
+    bn_tok_case *cases;
+    size_t n = bn_tok_read_jsonl("tokenizer/llama3-public.jsonl", &cases), held_back = 0;
+    for (size_t c = 0; c < n; c++) {
+        char *text = malloc(cases[c].len + 16);
+        size_t len = 0;
+        bn_utf8_stream s = {0};
+        for (size_t i = 0; i < cases[c].n; i++) {
+            char piece[256], out[3 * 256 + 12];
+            size_t plen = 0;
+            cr_assert_eq(bn_token_bytes(v, cases[c].ids[i], false, piece, sizeof piece, &plen), BN_OK);
+            size_t k = bn_utf8_stream_feed(&s, piece, plen, out, sizeof out);
+            cr_assert_leq(len + k, cases[c].len, "case %zu: more bytes out than in", c);
+            cr_expect_eq(bn_utf8_validate(out, k), BN_OK, "case %zu token %zu: %s", c, i, bn_last_error());
+            memcpy(text + len, out, k);
+            len += k;
+            held_back += s.npending > 0;
+        }
+        len += bn_utf8_stream_flush(&s, text + len, 16);
+        cr_expect(len == cases[c].len && !memcmp(text, cases[c].text, len), "case %zu does not round-trip",
+                  c);
+        free(text);
+    }
+    cr_expect_gt(held_back, 0, "some characters were split across tokens (emoji, CJK)");
+    bn_tok_free_cases(cases, n);
     bn_vocab_free(v);
 }
