@@ -70,6 +70,11 @@ bn_status bn_vocab_set_split(bn_vocab *v, const char *name);
 
 /* Build the vocabulary from tokenizer.ggml.* keys of a (possibly vocab-only) file. */
 bn_status bn_vocab_from_gguf(const bn_gguf *g, bn_vocab **out);
+/* Add the tokenizer.ggml.* keys that describe v to a GGUF writer (a vocab-only file is a
+ * writer with nothing else): model, pre (gpt2), tokens, scores, token_type, merges (gpt2),
+ * the special ids that exist and add_bos_token.  A raw_spaces (llama2.c) vocabulary is
+ * written in SentencePiece form, ' ' as U+2581. */
+bn_status bn_vocab_to_gguf(const bn_vocab *v, bn_gguf_writer *w);
 void bn_vocab_free(bn_vocab *v);
 
 bn_vocab_kind bn_vocab_kind_of(const bn_vocab *v);

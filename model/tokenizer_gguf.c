@@ -157,3 +157,81 @@ bn_status bn_vocab_from_gguf(const bn_gguf *g, bn_vocab **out)
     free(types);
     return st;
 }
+
+/* Token i's text as GGUF stores it: U+2581 for the spaces of a raw_spaces vocabulary. */
+static size_t gguf_token_text(const bn_vocab *v, int32_t id, char *out)
+{
+    const char *s = bn_vocab_text_ptr(v, id);
+    size_t len = bn_vocab_text_len(v, id), n = 0;
+    bool escape = v->raw_spaces && v->types[id] != BN_TOKEN_CONTROL && v->types[id] != BN_TOKEN_UNKNOWN;
+    for (size_t i = 0; i < len; i++) {
+        if (escape && s[i] == ' ') {
+            memcpy(out + n, "\xE2\x96\x81", 3);
+            n += 3;
+        } else {
+            out[n++] = s[i];
+        }
+    }
+    return n;
+}
+
+static bn_status add_id(bn_gguf_writer *w, const char *key, int32_t id)
+{
+    return id < 0 ? BN_OK : bn_gguf_add_u32(w, key, (uint32_t)id);
+}
+
+bn_status bn_vocab_to_gguf(const bn_vocab *v, bn_gguf_writer *w)
+{
+    if (!v || !w) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_vocab_to_gguf: NULL argument");
+    bool bpe = v->kind == BN_VOCAB_BPE;
+    size_t n = v->n, nm = v->n_merges;
+    char **strs = malloc((n + nm) * sizeof *strs);
+    size_t *lens = malloc((n + nm) * sizeof *lens);
+    int32_t *types = malloc(n * sizeof *types);
+    size_t merge_bytes = 0;
+    for (size_t r = 0; r < nm; r++)
+        merge_bytes += bn_vocab_text_len(v, v->merges[r].left) + 1 + bn_vocab_text_len(v, v->merges[r].right);
+    char *text = malloc(3 * (size_t)v->text_off[n] + merge_bytes + 1);
+    bn_status st =
+        strs && lens && types && text ? BN_OK : bn_fail(BN_E_NO_MEMORY, "bn_vocab_to_gguf: no memory");
+    size_t at = 0;
+    for (size_t i = 0; st == BN_OK && i < n; i++) {
+        strs[i] = text + at;
+        lens[i] = gguf_token_text(v, (int32_t)i, text + at);
+        at += lens[i];
+        types[i] = v->types[i];
+    }
+    for (size_t r = 0; st == BN_OK && r < nm; r++) { /* "left right" */
+        const bn_merge *m = &v->merges[r];
+        char *p = strs[n + r] = text + at;
+        memcpy(p, bn_vocab_text_ptr(v, m->left), bn_vocab_text_len(v, m->left));
+        p += bn_vocab_text_len(v, m->left);
+        *p++ = ' ';
+        memcpy(p, bn_vocab_text_ptr(v, m->right), bn_vocab_text_len(v, m->right));
+        p += bn_vocab_text_len(v, m->right);
+        lens[n + r] = (size_t)(p - strs[n + r]);
+        at += lens[n + r];
+    }
+    const char *model = bpe ? "gpt2" : "llama";
+    if (st == BN_OK) st = bn_gguf_add_str(w, "tokenizer.ggml.model", model, strlen(model));
+    if (st == BN_OK && bpe) {
+        const char *pre = bn_vocab_split_name(v);
+        st = bn_gguf_add_str(w, "tokenizer.ggml.pre", pre, strlen(pre));
+    }
+    if (st == BN_OK)
+        st = bn_gguf_add_str_array(w, "tokenizer.ggml.tokens", n, (const char *const *)strs, lens);
+    if (st == BN_OK) st = bn_gguf_add_array(w, "tokenizer.ggml.scores", BN_GGUF_FLOAT32, n, v->scores);
+    if (st == BN_OK) st = bn_gguf_add_array(w, "tokenizer.ggml.token_type", BN_GGUF_INT32, n, types);
+    if (st == BN_OK && bpe)
+        st = bn_gguf_add_str_array(w, "tokenizer.ggml.merges", nm, (const char *const *)strs + n, lens + n);
+    if (st == BN_OK) st = add_id(w, "tokenizer.ggml.bos_token_id", v->bos);
+    if (st == BN_OK) st = add_id(w, "tokenizer.ggml.eos_token_id", v->eos);
+    if (st == BN_OK) st = add_id(w, "tokenizer.ggml.unknown_token_id", v->unk);
+    if (st == BN_OK) st = add_id(w, "tokenizer.ggml.padding_token_id", v->pad);
+    if (st == BN_OK) st = bn_gguf_add_bool(w, "tokenizer.ggml.add_bos_token", v->add_bos);
+    free(strs);
+    free(lens);
+    free(types);
+    free(text);
+    return st;
+}
