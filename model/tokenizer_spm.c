@@ -86,7 +86,7 @@ bn_status bn_spm_encode_segment(const bn_vocab *v, const char *text, size_t len,
     static const char escaped_space[3] = {(char)0xE2, (char)0x96, (char)0x81}; /* U+2581 */
     const char *marker = v->raw_spaces ? " " : escaped_space;
     size_t mlen = v->raw_spaces ? 1 : sizeof escaped_space;
-    size_t cap = 3 * (len + 1);
+    size_t cap = (3 * (len + 1) + 7) & ~(size_t)7; /* the int32 arrays that follow stay aligned */
     size_t need = cap + cap * (3 * sizeof(int32_t) + sizeof(spm_pair));
     unsigned char *mem = bn_scratch_get(work, need);
     if (!mem) return BN_E_NO_MEMORY;
