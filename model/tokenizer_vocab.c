@@ -140,7 +140,11 @@ static bn_status index_merges(bn_vocab *v, const bn_vocab_desc *d)
     if (!v->merges || !v->merge_slots)
         return bn_fail(BN_E_NO_MEMORY, "%s: no memory for the merges", d->source);
     v->merge_mask = cap - 1;
-    char *joined = NULL;
+    size_t longest = 0; /* a merge joins two tokens: at most twice the longest token */
+    for (size_t id = 0; id < v->n; id++)
+        if (bn_vocab_text_len(v, (int32_t)id) > longest) longest = bn_vocab_text_len(v, (int32_t)id);
+    char *joined = malloc(2 * longest + 1);
+    if (!joined) return bn_fail(BN_E_NO_MEMORY, "%s: no memory", d->source);
     bn_status st = BN_OK;
     for (size_t r = 0; r < d->n_merges && st == BN_OK; r++) {
         const char *s = d->merges[r].ptr;
@@ -153,24 +157,17 @@ static bn_status index_merges(bn_vocab *v, const bn_vocab_desc *d)
         }
         size_t llen = (size_t)(sp - s), rlen = len - llen - 1;
         bn_merge m = {bn_vocab_lookup(v, s, llen), bn_vocab_lookup(v, sp + 1, rlen), -1};
-        char *grown = realloc(joined, llen + rlen);
-        if (!grown) {
-            st = bn_fail(BN_E_NO_MEMORY, "%s: no memory", d->source);
+        if (m.left < 0 || m.right < 0) {
+            st = bn_fail(BN_E_FORMAT, "%s: merge %zu \"%.*s\": \"%.*s\" is not a token", d->source, r,
+                         (int)len, s, (int)(m.left < 0 ? llen : rlen), m.left < 0 ? s : sp + 1);
             break;
         }
-        joined = grown;
         memcpy(joined, s, llen);
         memcpy(joined + llen, sp + 1, rlen);
         m.result = bn_vocab_lookup(v, joined, llen + rlen);
-        if (m.left < 0 || m.right < 0 || m.result < 0) {
+        if (m.result < 0) {
             st = bn_fail(BN_E_FORMAT, "%s: merge %zu \"%.*s\": \"%.*s\" is not a token", d->source, r,
-                         (int)len, s,
-                         (int)(m.left < 0    ? llen
-                               : m.right < 0 ? rlen
-                                             : llen + rlen),
-                         m.left < 0    ? s
-                         : m.right < 0 ? sp + 1
-                                       : joined);
+                         (int)len, s, (int)(llen + rlen), joined);
             break;
         }
         size_t i = hash_pair(m.left, m.right) & v->merge_mask;
