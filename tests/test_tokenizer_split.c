@@ -112,3 +112,38 @@ Test(tokenizer_split, contractions_fold_case)
     cr_expect_eq(a[1], bn_vocab_find(v, "'RE"), "'RE is one piece and one token");
     bn_vocab_free(v);
 }
+
+/* Special tokens: at each position the longest one starting there wins (leftmost-longest),
+ * the text between them is encoded on its own (with its own dummy prefix), and a
+ * user-defined token decodes to its text while a control token decodes to nothing. */
+Test(tokenizer_split, special_tokens_leftmost_longest)
+{
+    static const bn_vocab_str tokens[] = {{"<unk>", 5}, {"<s>", 3}, {"</s>", 4}, {"\xE2\x96\x81", 3},
+                                          {"a", 1},     {"b", 1},   {"c", 1},    {"d", 1},
+                                          {"ab", 2},    {"abc", 3}, {"bcd", 3}};
+    static const int32_t types[] = {2, 3, 3, 1, 1, 1, 1, 1, 4, 4, 4};
+    bn_vocab_desc d = {.source = "specials",
+                       .model = "llama",
+                       .n_tokens = 11,
+                       .tokens = tokens,
+                       .types = types,
+                       .bos = 1,
+                       .eos = 2,
+                       .unk = 0,
+                       .pad = -1,
+                       .add_bos = true};
+    bn_vocab *v = NULL;
+    cr_assert_eq(bn_vocab_create(&d, &v), BN_OK, "%s", bn_last_error());
+    int32_t ids[16];
+    size_t n = 0;
+    cr_assert_eq(bn_tokenize(v, "abcdab", 6, false, true, ids, 16, &n), BN_OK, "%s", bn_last_error());
+    cr_expect(n == 4 && ids[0] == 9 && ids[1] == 3 && ids[2] == 7 && ids[3] == 8,
+              "abc | \xE2\x96\x81 d | ab, not ab | bcd | ab (%zu ids)", n);
+    char buf[8];
+    size_t len = 0;
+    cr_expect_eq(bn_token_bytes(v, 9, false, buf, sizeof buf, &len), BN_OK);
+    cr_expect(len == 3 && !memcmp(buf, "abc", 3), "user-defined tokens decode to their text");
+    cr_expect_eq(bn_token_bytes(v, 2, false, buf, sizeof buf, &len), BN_OK);
+    cr_expect_eq(len, 0);
+    bn_vocab_free(v);
+}
