@@ -269,17 +269,20 @@ static bn_status find_byte_tokens(bn_vocab *v, const char *source)
     return BN_OK;
 }
 
-static const bn_vocab *sort_vocab; /* qsort has no context argument; set only while sorting */
+/* Sort key of a special token: first byte, then longest first, then id.  The keys are
+ * copied out because qsort has no context argument (and a global would not be thread-safe). */
+typedef struct special_key {
+    unsigned char first;
+    uint32_t len;
+    int32_t id;
+} special_key;
 
 static int cmp_special(const void *a, const void *b)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    unsigned char fx = (unsigned char)bn_vocab_text_ptr(sort_vocab, x)[0];
-    unsigned char fy = (unsigned char)bn_vocab_text_ptr(sort_vocab, y)[0];
-    if (fx != fy) return fx < fy ? -1 : 1;
-    size_t lx = bn_vocab_text_len(sort_vocab, x), ly = bn_vocab_text_len(sort_vocab, y);
-    if (lx != ly) return lx > ly ? -1 : 1; /* longest first */
-    return x < y ? -1 : x > y;
+    const special_key *x = a, *y = b;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    if (x->len != y->len) return x->len > y->len ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
 /* End-of-generation tokens besides EOS, by the texts chat models use. */
@@ -302,9 +305,16 @@ static bn_status find_specials(bn_vocab *v, const char *source)
         if ((v->types[id] == BN_TOKEN_CONTROL || v->types[id] == BN_TOKEN_USER_DEFINED) &&
             bn_vocab_text_len(v, (int32_t)id) > 0)
             v->special_ids[count++] = (int32_t)id;
-    sort_vocab = v;
-    qsort(v->special_ids, count, sizeof *v->special_ids, cmp_special);
-    sort_vocab = NULL;
+    special_key *keys = malloc((count ? count : 1) * sizeof *keys);
+    if (!keys) return bn_fail(BN_E_NO_MEMORY, "%s: no memory", source);
+    for (size_t i = 0; i < count; i++) {
+        int32_t id = v->special_ids[i];
+        keys[i] =
+            (special_key){(unsigned char)bn_vocab_text_ptr(v, id)[0], (uint32_t)bn_vocab_text_len(v, id), id};
+    }
+    qsort(keys, count, sizeof *keys, cmp_special);
+    for (size_t i = 0; i < count; i++) v->special_ids[i] = keys[i].id;
+    free(keys);
     memset(v->special_start, 0, sizeof v->special_start);
     for (size_t i = 0; i < count; i++)
         v->special_start[(unsigned char)bn_vocab_text_ptr(v, v->special_ids[i])[0] + 1]++;
