@@ -54,6 +54,9 @@ REF_SRCS      := $(sort $(wildcard ref/*.c))
 HARNESS_COMMON_SRCS := $(sort $(wildcard harness/common/*.c))
 TEST_SRCS     := $(sort $(wildcard tests/*.c))
 TOOL_NAMES    := $(basename $(notdir $(wildcard tools/*.c)))
+# `bitnet` = tools/bitnet.c + one file per subcommand; generators shared with the tests.
+CLI_SRCS      := tools/bitnet.c $(sort $(wildcard tools/cli/*.c))
+GEN_SRCS      := $(sort $(wildcard fixtures/gen/*.c))
 LIB_SRCS       = $(DISPATCH_SRCS) $(MODEL_SRCS)
 
 GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -69,6 +72,8 @@ $(1)_KSRCS    := $$(foreach f,$$(KERNEL_SRCS),$$(if $$(filter $$(call isa_of,$$f
 $(1)_LIBOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(LIB_SRCS) $$($(1)_KSRCS))
 $(1)_REFOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(REF_SRCS))
 $(1)_HOBJS    := $$(patsubst %.c,build/$(1)/%.o,$$(HARNESS_COMMON_SRCS))
+$(1)_GENOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(GEN_SRCS))
+$(1)_CLIOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(CLI_SRCS))
 $(1)_LIBA     := build/$(1)/libbitnet.a
 $(1)_REFA     := build/$(1)/libbitnet_ref.a
 
@@ -102,6 +107,10 @@ build/$(1)/bin/bench: build/$(1)/harness/bench.o $$($(1)_HOBJS) $$($(1)_REFA) $$
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
 
+build/$(1)/bin/bitnet: $$($(1)_CLIOBJS) $$($(1)_GENOBJS) $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
+
 build/$(1)/bin/%: build/$(1)/tools/%.o $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
@@ -131,11 +140,11 @@ TOOLS := $(addprefix build/native/bin/,$(TOOL_NAMES))
 all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) build/native/bin/conform
 
 # ---------------------------------------------------------------- tests
-build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_HOBJS) $(native_REFA) $(native_LIBA)
+build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ -lcriterion $(LIBS)
 
-build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_HOBJS) $(san_REFA) $(san_LIBA)
+build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_GENOBJS) $(san_HOBJS) $(san_REFA) $(san_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(SAN_CC) -fsanitize=address,undefined -o $@ $^ -lcriterion $(LIBS)
 
@@ -159,6 +168,31 @@ conformance-arm: build/arm/bin/conform
 test-san: build/san/bin/unit-tests build/san/bin/conform
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
+
+# ---------------------------------------------------------------- fixtures (docs/gguf.md)
+# The bundled TinyStories models, and tiny synthetic models of both architectures.
+FIXTURE_MODELS := build/fixtures/tinystories-1M.gguf build/fixtures/tinystories-3M.gguf \
+                  build/fixtures/tiny-bitnet-b1.58.gguf build/fixtures/tiny-bitnet.gguf
+.PHONY: fixtures fixture-2b4t
+fixtures: $(FIXTURE_MODELS)
+
+build/fixtures/tinystories-%.gguf: fixtures/tinystories/bitllama2-%.bin fixtures/tinystories/tokenizer.bin build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet convert tinystories $< fixtures/tinystories/tokenizer.bin $@
+
+build/fixtures/tiny-bitnet-b1.58.gguf: build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $@ --arch bitnet-b1.58
+
+build/fixtures/tiny-bitnet.gguf: build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $@ --arch bitnet --dim 384 --ffn 640 --heads 6 --kv-heads 2 --scales
+
+# The exact released 2B4T layout with random weights (~1.19 GB, never committed).
+fixture-2b4t: build/native/bin/bitnet
+	@mkdir -p build/fixtures
+	$(Q)build/native/bin/bitnet gen 2b4t build/fixtures/layout-2b4t.gguf
+	$(Q)build/native/bin/bitnet inspect build/fixtures/layout-2b4t.gguf | grep -E '^(metadata|tensors) |strict:'
 
 # ---------------------------------------------------------------- bench
 .PHONY: bench
@@ -197,5 +231,9 @@ help:
 	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
+	@echo "  fixtures      GGUF models in build/fixtures: TinyStories 1M/3M (converted), tiny synthetic"
+	@echo "  fixture-2b4t  build/fixtures/layout-2b4t.gguf: the released 2B4T layout, random weights"
+	@echo "  fuzz          libFuzzer on the GGUF reader and loader for FUZZ_SECONDS (default 600)"
+	@echo "  fuzz-smoke    the same for 60 seconds"
 	@echo "  clean         remove build/"
 	@echo "variables: CC (gcc|clang), WERROR=0|1, V=1 verbose, OPT, QEMU, ARM_CC"

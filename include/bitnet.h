@@ -137,6 +137,10 @@ const char *bn_dispatch_disabled(void);
  * kernels before it in the preference list were passed over.  Writes at most `size`
  * bytes including the NUL; returns the length it needed. */
 size_t bn_dispatch_describe(char *buf, size_t size);
+/* The ternary format a loader should use when the caller has no preference: I2S, unless
+ * the GEMV dispatch selected for QK256, TL1 or TL2 is of a higher ISA tier than the I2S
+ * one (then the highest such tier; ties go to QK256, then TL1, then TL2). */
+bn_format bn_dispatch_preferred_format(void);
 
 /* ---------------------------------------------------------------- kernels */
 
