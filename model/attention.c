@@ -1,16 +1,22 @@
 /*
- * attention.c - causal grouped-query attention over the f32 KV cache.
+ * attention.c - causal grouped-query attention over the f32 KV cache, in one fixed
+ * arithmetic order.
  *
- * For a batch of n new tokens at positions pos0 .. pos0+n-1, every query head h attends
- * over the cached keys 0 .. pos0+i of its kv head h / (n_heads / n_kv_heads):
- *     S = Q_h K^T / sqrt(head_dim)   (OpenBLAS sgemm: n x L, L = pos0 + n)
- *     row i: softmax over columns 0 .. pos0+i, zero beyond (the causal mask)
- *     O_h = S V                       (sgemm: n x head_dim)
- * Decode (n == 1) groups the query heads that share a kv head into one sgemm of
- * group-size rows.  Heads (or groups) are spread over the pool's threads; each thread has
- * its own score buffer, OpenBLAS runs single-threaded inside.
+ * For query row i at position p (keys 0..p of its kv head g = h / (n_heads/n_kv_heads)):
+ *     s[t] = (sum over d = 0, 1, ..., head_dim-1 of q[d] * k[t][d]) * (1/sqrt(head_dim))
+ *     w    = softmax(s[0..p])                                   (model/ops.c)
+ *     o[d] = sum over t = 0, 1, ..., p of w[t] * v[t][d]
+ * Every sum runs in that index order with separate multiply and add (no FMA), and every
+ * output is computed the same way whether the token comes alone (decode) or inside a
+ * prompt batch (prefill).  So prefill and token-by-token decoding give bit-identical
+ * results, and so do all ISA caps (the ternary kernels being bit-exact too).  The order
+ * still vectorises: the key cache is stored transposed per head ([d][t]), so the score
+ * loop runs over t with unit stride, and the value loop runs over d with unit stride.
+ *
+ * Cache layout (context.c): keys [layer][kv_head][head_dim][n_ctx], values
+ * [layer][position][kv_dim].  Heads are spread over the pool's threads; the query heads
+ * of one kv head are done together so each key row is loaded once for all of them.
  */
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,49 +29,55 @@ typedef struct attn_job {
     size_t n;
 } attn_job;
 
-/* Softmax of row i over its causal window, zero past it. */
-static void causal_softmax(float *scores, size_t rows, size_t L, size_t first_valid, size_t per_row)
+/* Scores of `group` query heads (q rows group_stride apart) over keys [0, len). */
+static void scores_for(const float *q, size_t group, size_t group_stride, const float *kt, size_t n_ctx,
+                       size_t hd, size_t len, float scale, float *s, size_t s_stride)
 {
-    for (size_t i = 0; i < rows; i++) {
-        const size_t valid = first_valid + (i / per_row);
-        float *row = scores + i * L;
-        bn_softmax(row, valid);
-        if (valid < L) memset(row + valid, 0, (L - valid) * sizeof(float));
+    for (size_t g = 0; g < group; g++) memset(s + g * s_stride, 0, len * sizeof(float));
+    for (size_t d = 0; d < hd; d++) {
+        const float *krow = kt + d * n_ctx;
+        for (size_t g = 0; g < group; g++) {
+            const float qd = q[g * group_stride + d];
+            float *sg = s + g * s_stride;
+            for (size_t t = 0; t < len; t++) sg[t] += qd * krow[t];
+        }
+    }
+    for (size_t g = 0; g < group; g++)
+        for (size_t t = 0; t < len; t++) s[g * s_stride + t] *= scale;
+}
+
+/* o[d] = sum_t w[t] v[t][d] for one query head, t in [0, len). */
+static void weighted_values(const float *w, const float *v, size_t kv_dim, size_t hd, size_t len, float *o)
+{
+    memset(o, 0, hd * sizeof(float));
+    for (size_t t = 0; t < len; t++) {
+        const float wt = w[t];
+        const float *vt = v + t * kv_dim;
+        for (size_t d = 0; d < hd; d++) o[d] += wt * vt[d];
     }
 }
 
-static void attention_worker(void *arg, unsigned t, unsigned threads)
+static void attention_worker(void *arg, unsigned thread, unsigned threads)
 {
     const attn_job *job = arg;
     bn_context *c = job->c;
     const bn_hparams *hp = &c->model->hp;
     const size_t hd = hp->head_dim, dim = hp->dim, kv_dim = (size_t)hp->n_kv_heads * hd;
-    const size_t group = hp->n_heads / hp->n_kv_heads, n = job->n, L = job->pos0 + n;
-    const float *kc = c->k_cache + (size_t)job->layer * c->n_ctx * kv_dim;
-    const float *vc = c->v_cache + (size_t)job->layer * c->n_ctx * kv_dim;
+    const size_t group = hp->n_heads / hp->n_kv_heads, n_ctx = c->n_ctx;
     const float scale = 1.0f / sqrtf((float)hd);
-    float *scores = c->scores + (size_t)t * c->n_batch * c->n_ctx;
-
-    if (n == 1) {
-        /* Decode: the `group` query heads of a kv head are adjacent in q, one sgemm each. */
-        for (size_t g = t; g < hp->n_kv_heads; g += threads) {
-            const float *q = c->q + g * group * hd, *k = kc + g * hd, *v = vc + g * hd;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)group, (int)L, (int)hd, scale, q,
-                        (int)hd, k, (int)kv_dim, 0.0f, scores, (int)L);
-            causal_softmax(scores, group, L, L, group);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)group, (int)hd, (int)L, 1.0f, scores,
-                        (int)L, v, (int)kv_dim, 0.0f, c->attn + g * group * hd, (int)hd);
+    float *s = c->scores + (size_t)thread * group * n_ctx; /* [group][n_ctx] per thread */
+    for (size_t g = thread; g < hp->n_kv_heads; g += threads) {
+        const float *kt = c->k_cache + (((size_t)job->layer * hp->n_kv_heads + g) * hd) * n_ctx;
+        const float *v = c->v_cache + (size_t)job->layer * n_ctx * kv_dim + g * hd;
+        for (size_t i = 0; i < job->n; i++) {
+            const size_t len = job->pos0 + i + 1; /* causal: keys 0 .. pos0 + i */
+            const float *q = c->q + i * dim + g * group * hd;
+            scores_for(q, group, hd, kt, n_ctx, hd, len, scale, s, n_ctx);
+            for (size_t h = 0; h < group; h++) {
+                bn_softmax(s + h * n_ctx, len);
+                weighted_values(s + h * n_ctx, v, kv_dim, hd, len, c->attn + i * dim + (g * group + h) * hd);
+            }
         }
-        return;
-    }
-    for (size_t h = t; h < hp->n_heads; h += threads) {
-        const size_t g = h / group;
-        const float *q = c->q + h * hd, *k = kc + g * hd, *v = vc + g * hd;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)L, (int)hd, scale, q, (int)dim, k,
-                    (int)kv_dim, 0.0f, scores, (int)L);
-        causal_softmax(scores, n, L, job->pos0 + 1, 1);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)hd, (int)L, 1.0f, scores, (int)L,
-                    v, (int)kv_dim, 0.0f, c->attn + h * hd, (int)dim);
     }
 }
 

@@ -2,7 +2,6 @@
  * context.c - creating an inference context: resolve the kernels once, allocate the KV
  * cache, the RoPE tables and every scratch buffer for the largest batch, start the pool.
  */
-#include <cblas.h>
 #include <math.h>
 #include <sleef.h>
 #include <stdlib.h>
@@ -84,7 +83,6 @@ bn_status bn_context_new(const bn_model *m, const bn_context_params *params, bn_
         return st;
     }
     c->n_threads = bn_pool_threads(c->pool);
-    openblas_set_num_threads(1); /* attention runs one head per pool thread */
 
     const size_t kv_dim = (size_t)hp->n_kv_heads * hp->head_dim, dim = hp->dim, ffn = hp->ffn_dim;
     const size_t nb = c->n_batch, wide = ffn > dim ? ffn : dim,
@@ -102,7 +100,8 @@ bn_status bn_context_new(const bn_model *m, const bn_context_params *params, bn_
     c->attn = zalloc(nb * dim, sizeof(float), &failed);
     c->gate = zalloc(nb * ffn, sizeof(float), &failed);
     c->up = zalloc(nb * ffn, sizeof(float), &failed);
-    c->scores = zalloc((size_t)c->n_threads * nb * c->n_ctx, sizeof(float), &failed);
+    c->scores =
+        zalloc((size_t)c->n_threads * (hp->n_heads / hp->n_kv_heads) * c->n_ctx, sizeof(float), &failed);
     c->logits = zalloc(hp->vocab_size, sizeof(float), &failed);
     c->head_in = zalloc(dim, sizeof(float), &failed);
     c->act.q_stride = wide;

@@ -39,13 +39,14 @@ struct bn_context {
     uint32_t n_ctx, n_batch, n_threads;
     uint32_t pos; /* tokens in the cache */
 
-    /* KV cache, f32: [layer][position][kv_dim] for keys and for values. */
+    /* KV cache, f32: keys [layer][kv_head][head_dim][n_ctx] (transposed per head),
+     * values [layer][position][kv_dim] (see model/attention.c). */
     float *k_cache, *v_cache;
     /* RoPE: cos and sin of pos * base^(-2i/rope_dim), [n_ctx][rope_dim/2]. */
     float *rope_cos, *rope_sin;
 
     /* Scratch, [n_batch][width]: the residual stream, a normed copy, q/k/v, attention
-     * output, FFN gate/up, and per-thread attention scores [threads][n_batch][n_ctx]. */
+     * output, FFN gate/up, and per-thread attention scores [threads][group][n_ctx]. */
     float *h, *x, *q, *k, *v, *attn, *gate, *up, *scores;
     bn_act_buf act;
     float *logits; /* [vocab] for the last evaluated token */

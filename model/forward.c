@@ -14,7 +14,6 @@
  * both are bit-identical to the reference, so the two paths differ only in attention's
  * float summation order.  Nothing here allocates.
  */
-#include <cblas.h>
 #include <string.h>
 
 #include "dispatch/dispatch.h"
@@ -64,21 +63,26 @@ static void embed(bn_context *c, const int32_t *tokens, size_t n)
     }
 }
 
-/* RoPE on the q and k heads of n tokens, then append k and v to the layer's cache. */
+/* RoPE on the q and k heads of n tokens, then append k (transposed per head: [d][pos])
+ * and v ([pos][kv_dim]) to the layer's cache (layouts in model/attention.c). */
 static void rope_and_cache(bn_context *c, uint32_t layer, size_t n, uint32_t pos0)
 {
     const bn_hparams *hp = &c->model->hp;
     const size_t hd = hp->head_dim, kv_dim = (size_t)hp->n_kv_heads * hd, half = hp->rope_dim / 2;
-    float *kc = c->k_cache + ((size_t)layer * c->n_ctx + pos0) * kv_dim;
-    float *vc = c->v_cache + ((size_t)layer * c->n_ctx + pos0) * kv_dim;
+    const size_t n_ctx = c->n_ctx;
+    float *kt = c->k_cache + (size_t)layer * hp->n_kv_heads * hd * n_ctx;
+    float *vc = c->v_cache + ((size_t)layer * n_ctx + pos0) * kv_dim;
     for (size_t i = 0; i < n; i++) {
-        const float *cs = c->rope_cos + (pos0 + i) * half, *sn = c->rope_sin + (pos0 + i) * half;
+        const size_t pos = pos0 + i;
+        const float *cs = c->rope_cos + pos * half, *sn = c->rope_sin + pos * half;
         for (size_t h = 0; h < hp->n_heads; h++)
             bn_rope_neox(c->q + i * hp->dim + h * hd, hp->rope_dim, cs, sn);
-        for (size_t h = 0; h < hp->n_kv_heads; h++)
-            bn_rope_neox(c->k + i * kv_dim + h * hd, hp->rope_dim, cs, sn);
+        for (size_t g = 0; g < hp->n_kv_heads; g++) {
+            float *k = c->k + i * kv_dim + g * hd;
+            bn_rope_neox(k, hp->rope_dim, cs, sn);
+            for (size_t d = 0; d < hd; d++) kt[(g * hd + d) * n_ctx + pos] = k[d];
+        }
     }
-    memcpy(kc, c->k, n * kv_dim * sizeof(float));
     memcpy(vc, c->v, n * kv_dim * sizeof(float));
 }
 
@@ -130,8 +134,13 @@ static bn_status head(bn_context *c, const float *h_row, float *logits)
     bn_rmsnorm(h_row, m->output_norm, m->hp.dim, m->hp.norm_eps, c->head_in);
     if (m->output_type == BN_GGML_F16)
         return bn_pool_f16_gemv(c->pool, c->kernels.head, &m->output, c->head_in, logits);
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)m->output.rows, (int)m->output.cols, 1.0f, m->output.data,
-                (int)m->output.cols, c->head_in, 1, 0.0f, logits, 1);
+    /* An F32 head (the TinyStories conversions): small; one fixed order per row. */
+    const float *w = m->output.data;
+    for (size_t r = 0; r < m->output.rows; r++) {
+        float acc = 0.0f;
+        for (size_t k = 0; k < m->output.cols; k++) acc += w[r * m->output.cols + k] * c->head_in[k];
+        logits[r] = acc;
+    }
     return BN_OK;
 }
 

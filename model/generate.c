@@ -84,6 +84,10 @@ bn_status bn_generate(bn_context *c, bn_sampler *s, const int32_t *prompt, size_
         st = bn_fail(BN_E_INVALID_ARGUMENT,
                      "bn_generate: nothing to continue (empty prompt and empty context)");
 
+    /* SentencePiece puts a space before the first word (the dummy prefix); like llama.cpp,
+     * do not print it for the token right after BOS. */
+    int32_t prev = n_prompt ? prompt[n_prompt - 1] : -1;
+    const bool strip_after_bos = bn_vocab_kind_of(vocab) == BN_VOCAB_SPM && bn_vocab_bos(vocab) >= 0;
     bn_utf8_stream utf8 = {{0}, 0};
     char piece[PIECE_MAX], text[PIECE_MAX + 8], emit[HOLD_MAX + PIECE_MAX + 8];
     uint64_t t1 = bn_now_ns();
@@ -102,7 +106,11 @@ bn_status bn_generate(bn_context *c, bn_sampler *s, const int32_t *prompt, size_
         size_t piece_len = 0, text_len, emit_len;
         st = bn_token_bytes(vocab, tok, p.echo_special != 0, piece, sizeof piece, &piece_len);
         if (st != BN_OK) break;
-        text_len = bn_utf8_stream_feed(&utf8, piece, piece_len, text, sizeof text);
+        const char *bytes = piece;
+        if (strip_after_bos && prev == bn_vocab_bos(vocab) && piece_len && piece[0] == ' ')
+            bytes++, piece_len--;
+        prev = tok;
+        text_len = bn_utf8_stream_feed(&utf8, bytes, piece_len, text, sizeof text);
         int stopped = gate_feed(&gate, text, text_len, emit, &emit_len);
         if (cb && cb(user, tok, emit, emit_len)) {
             r.stop = BN_STOP_CALLBACK;
