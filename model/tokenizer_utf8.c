@@ -119,7 +119,7 @@ static size_t stream_run(bn_utf8_stream *s, const char *bytes, size_t len, char 
         for (size_t j = 0; j < avail; j++) window[j] = BYTE_AT(i + j);
         size_t need;
         size_t k = valid_prefix(window, avail, &need);
-        if (k == need) {
+        if (need > 0 && k == need) {
             if (out) memcpy(out + produced, window, k);
             produced += k;
             i += k;

@@ -113,3 +113,26 @@ Test(chat, formats_the_2b4t_template)
     cr_assert_eq(bn_chat_format(msgs, 1, 1, small, sizeof small), need);
     cr_assert_str_eq(small, "User: W");
 }
+
+#include "model/tokenizer.h"
+
+Test(utf8_stream, invalid_lead_bytes_become_replacement_characters)
+{
+    /* 0xF6 and 0x80 can never start a character: each becomes U+FFFD (this once looped). */
+    bn_utf8_stream s = {{0}, 0};
+    char out[64];
+    size_t n = bn_utf8_stream_feed(&s,
+                                   "\xF6"
+                                   "a\x80"
+                                   "b",
+                                   4, out, sizeof out);
+    cr_assert_eq(n, 8);
+    cr_assert_eq(memcmp(out,
+                        "\xEF\xBF\xBD"
+                        "a"
+                        "\xEF\xBF\xBD"
+                        "b",
+                        8),
+                 0);
+    cr_assert_eq(bn_utf8_stream_flush(&s, out, sizeof out), 0);
+}
