@@ -154,10 +154,20 @@ build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_CMDOB
 	@mkdir -p $(@D)
 	$(Q)$(SAN_CC) -fsanitize=address,undefined -o $@ $^ -lcriterion $(LIBS)
 
+build/native/bin/alloc-count: build/native/tests/alloc/alloc_count.o $(native_LIBA)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+# Decoding allocates nothing after warm-up (the whole process is counted).
+.PHONY: alloc-test
+alloc-test: build/native/bin/alloc-count fixtures
+	$(Q)build/native/bin/alloc-count build/fixtures/tinystories-3M.gguf build/fixtures/tiny-bitnet-b1.58.gguf \
+	    build/fixtures/tiny-bitnet.gguf
+
 CONFORM_RECEIPT ?= build/receipts/conformance.json
 
 .PHONY: test unit conformance conformance-arm test-san lint
-test: all lint unit conformance conformance-arm test-san
+test: all lint unit conformance conformance-arm test-san alloc-test
 	@echo "make test: all passed"
 
 unit: build/native/bin/unit-tests

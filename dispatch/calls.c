@@ -222,9 +222,17 @@ bn_status bn_lut_build(const bn_kernel *k, size_t n, size_t cols, const int8_t *
     return BN_OK;
 }
 
-bn_status bn_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, const bn_act *x, float *y)
+/* ---- the matmuls: argument checks shared with the thread pool (dispatch/pool.c), so a
+ *      parallel call is checked exactly like a single-threaded one. */
+
+uint64_t bn_matmul_bytes(const bn_weights *w, size_t r0, size_t r1)
 {
-    const char *what = "bn_gemv";
+    return (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols);
+}
+
+bn_status bn_gemv_check(const char *what, const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
+                        const bn_act *x, const float *y)
+{
     bn_status st = check_kernel(k, BN_OP_GEMV, what);
     if (st == BN_OK && !is_ternary(k->format))
         st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not a ternary GEMV (use bn_f16_gemv)", what, k->name);
@@ -233,14 +241,12 @@ bn_status bn_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
     if (st == BN_OK) st = check_act(k, x, 1, what);
     if (st != BN_OK) return st;
     if (!y) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: y is NULL", what);
-    TIMED(k, (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols), k->fn.gemv(w, r0, r1, x, y));
     return BN_OK;
 }
 
-bn_status bn_gemm(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x,
-                  float *y, size_t y_stride)
+bn_status bn_gemm_check(const char *what, const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
+                        size_t n, const bn_act *x, const float *y, size_t y_stride)
 {
-    const char *what = "bn_gemm";
     bn_status st = check_kernel(k, BN_OP_GEMM, what);
     if (st == BN_OK) st = check_weights(k, w, what);
     if (st == BN_OK) st = check_rows(w, r0, r1, what);
@@ -249,13 +255,12 @@ bn_status bn_gemm(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
     if (!y || (n > 1 && y_stride < r1 * sizeof(float)))
         return bn_fail(BN_E_INVALID_ARGUMENT, "%s: y is NULL or y_stride %zu < %zu", what, y_stride,
                        r1 * sizeof(float));
-    TIMED(k, (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols), k->fn.gemm(w, r0, r1, n, x, y, y_stride));
     return BN_OK;
 }
 
-bn_status bn_f16_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, const float *x, float *y)
+bn_status bn_f16_gemv_check(const char *what, const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
+                            const float *x, const float *y)
 {
-    const char *what = "bn_f16_gemv";
     bn_status st = check_kernel(k, BN_OP_GEMV, what);
     if (st == BN_OK && k->format != BN_FORMAT_F16)
         st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not an F16 kernel", what, k->name);
@@ -263,6 +268,30 @@ bn_status bn_f16_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t
     if (st == BN_OK) st = check_rows(w, r0, r1, what);
     if (st != BN_OK) return st;
     if (!x || !y) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL x or y", what);
-    TIMED(k, (uint64_t)(r1 - r0) * row_bytes(w->format, w->cols), k->fn.f16_gemv(w, r0, r1, x, y));
+    return BN_OK;
+}
+
+bn_status bn_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, const bn_act *x, float *y)
+{
+    bn_status st = bn_gemv_check("bn_gemv", k, w, r0, r1, x, y);
+    if (st != BN_OK) return st;
+    TIMED(k, bn_matmul_bytes(w, r0, r1), k->fn.gemv(w, r0, r1, x, y));
+    return BN_OK;
+}
+
+bn_status bn_gemm(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x,
+                  float *y, size_t y_stride)
+{
+    bn_status st = bn_gemm_check("bn_gemm", k, w, r0, r1, n, x, y, y_stride);
+    if (st != BN_OK) return st;
+    TIMED(k, bn_matmul_bytes(w, r0, r1), k->fn.gemm(w, r0, r1, n, x, y, y_stride));
+    return BN_OK;
+}
+
+bn_status bn_f16_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1, const float *x, float *y)
+{
+    bn_status st = bn_f16_gemv_check("bn_f16_gemv", k, w, r0, r1, x, y);
+    if (st != BN_OK) return st;
+    TIMED(k, bn_matmul_bytes(w, r0, r1), k->fn.f16_gemv(w, r0, r1, x, y));
     return BN_OK;
 }

@@ -5,6 +5,7 @@
 #ifndef BN_DISPATCH_H
 #define BN_DISPATCH_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -78,5 +79,29 @@ const char *const *bn_preferences(bn_format fmt, bn_op op);
 uint64_t bn_now_ns(void);
 bool bn_counters_timing_on(void);
 void bn_counter_add(const struct bn_kernel *k, uint64_t calls, uint64_t bytes, uint64_t ns);
+
+/* ---- matmul argument checks (dispatch/calls.c), shared by the public wrappers and the
+ *      thread pool so both reject exactly the same calls; `what` names the entry point. */
+
+bn_status bn_gemv_check(const char *what, const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
+                        const bn_act *x, const float *y);
+bn_status bn_gemm_check(const char *what, const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
+                        size_t n, const bn_act *x, const float *y, size_t y_stride);
+bn_status bn_f16_gemv_check(const char *what, const bn_kernel *k, const bn_weights *w, size_t r0, size_t r1,
+                            const float *x, const float *y);
+/* Weight bytes a matmul over rows [r0, r1) reads: what the counters record. */
+uint64_t bn_matmul_bytes(const bn_weights *w, size_t r0, size_t r1);
+
+/* ---- topology and pinning (dispatch/topology.c, hwloc) */
+
+/* Cores this process may run on (hwloc; the online CPU count if hwloc fails). */
+unsigned bn_topology_cores(void);
+/* Bind `thread` to core `core`; false if hwloc cannot. */
+bool bn_pin_thread(pthread_t thread, unsigned core);
+/* The calling thread's current binding, to put back later (NULL if unknown). */
+typedef struct bn_binding bn_binding;
+bn_binding *bn_binding_save(void);
+void bn_binding_restore(bn_binding *binding); /* applies it to the calling thread, frees it */
+void bn_binding_free(bn_binding *binding);
 
 #endif /* BN_DISPATCH_H */

@@ -60,6 +60,7 @@ struct bn_model {
     uint32_t output_type; /* BN_GGML_F16 or BN_GGML_F32 */
     bool output_tied;
     const float *output_norm;
+    struct bn_vocab *vocab; /* the tokenizer, built by bn_model_open */
     void *owned; /* buffers the loader allocated (converted weights) */
     size_t owned_bytes;
     char *warnings; /* newline-separated, for inspect and receipts */

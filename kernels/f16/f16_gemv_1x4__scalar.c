@@ -5,28 +5,10 @@
  * sum of products rounded to f32.
  * Algorithm: exact half -> float conversion by bit manipulation (subnormals through one
  * exact multiply), four rows share each x[k] load. */
-#include <string.h>
-
+#include "kernels/common/half.h"
 #include "kernels/kernel.h"
 
 bn_f16_gemv_fn bn_f16_gemv_1x4__scalar;
-
-static inline float half_to_float(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, em = h & 0x7FFFu, bits;
-    if (em >= 0x7C00u)
-        bits = sign | 0x7F800000u | ((em & 0x3FFu) << 13); /* inf / nan */
-    else if (em >= 0x0400u)
-        bits = sign | ((em << 13) + 0x38000000u); /* normal: rebias */
-    else { /* zero, subnormal */
-        float f = (float)em * 0x1p-24f; /* exact */
-        memcpy(&bits, &f, sizeof bits);
-        bits |= sign;
-    }
-    float out;
-    memcpy(&out, &bits, sizeof out);
-    return out;
-}
 
 void bn_f16_gemv_1x4__scalar(const bn_weights *restrict w, size_t r0, size_t r1, const float *restrict x,
                              float *restrict y)
@@ -37,7 +19,7 @@ void bn_f16_gemv_1x4__scalar(const bn_weights *restrict w, size_t r0, size_t r1,
         size_t rows = r1 - r < 4 ? r1 - r : 4;
         float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
         for (size_t c = 0; c < k; c++)
-            for (size_t i = 0; i < rows; i++) acc[i] += half_to_float(data[(r + i) * k + c]) * x[c];
+            for (size_t i = 0; i < rows; i++) acc[i] += bn_half_to_float(data[(r + i) * k + c]) * x[c];
         for (size_t i = 0; i < rows; i++) y[r + i] = acc[i];
     }
 }

@@ -10,5 +10,8 @@ int bn_cli_inspect(int argc, char **argv);
 int bn_cli_gen(int argc, char **argv);
 int bn_cli_convert(int argc, char **argv);
 int bn_cli_load(int argc, char **argv);
+int bn_cli_run(int argc, char **argv);
+int bn_cli_chat(int argc, char **argv);
+int bn_cli_tokenize(int argc, char **argv);
 
 #endif /* BN_TOOLS_CLI_H */

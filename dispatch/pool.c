@@ -1,0 +1,363 @@
+/*
+ * pool.c - the thread pool of pool.h: workers created once, pinned to cores, woken per
+ * job through a generation counter.
+ *
+ * One run:  the caller stores the job (fn, ctx) and `pending` = workers, then increments
+ * `generation` (seq_cst: publishes the job).  Each worker that sees a new generation
+ * runs its part and decrements `pending`; the caller runs part 0 and waits for
+ * `pending` == 0.  Both waits spin first (a decode step issues 60+ matmuls separated by
+ * microseconds of other work, and a futex round trip costs several microseconds), then
+ * sleep on a futex so an idle pool burns no CPU.
+ *
+ * Lost wake-ups are excluded by the usual pairing of seq_cst operations: a worker
+ * increments `sleepers` before it re-reads `generation` and sleeps on it, and the caller
+ * increments `generation` before it reads `sleepers`; so either the caller sees the
+ * sleeper and wakes it, or the sleeper sees the new generation (the futex re-checks the
+ * value atomically).  `caller_sleeping` and `pending` pair the same way for the way back.
+ * Nothing is allocated per run; fields written by different sides sit on their own
+ * cache lines.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dispatch/dispatch.h"
+#include "dispatch/pool.h"
+
+/* Spin about as long as waking a sleeping thread costs (never worse than twice the best
+ * choice in hindsight): bench measures that wake-up (docs/performance.md, "pool"); on
+ * the shared VM this was tuned on it is ~100 us, far above the few microseconds
+ * between the matmuls of a decode step. */
+#define DEFAULT_SPIN_US 200
+#define MAX_SPIN_US 1000000
+#define CACHE_LINE 64
+/* Spins between clock reads: the clock costs ~20 ns, a pause ~10-40 cycles. */
+#define SPINS_PER_CLOCK 64
+
+typedef struct worker {
+    struct bn_pool *pool;
+    unsigned index;
+    pthread_t thread;
+} worker;
+
+struct bn_pool {
+    /* Written by the caller before each run, read by workers after they see it. */
+    alignas(CACHE_LINE) bn_pool_fn *fn;
+    void *ctx;
+    /* Caller -> workers. */
+    alignas(CACHE_LINE) _Atomic uint32_t generation;
+    _Atomic uint32_t sleepers;
+    _Atomic uint32_t stop;
+    /* Workers -> caller. */
+    alignas(CACHE_LINE) _Atomic uint32_t pending;
+    _Atomic uint32_t caller_sleeping;
+    /* Guards against overlapping runs. */
+    alignas(CACHE_LINE) _Atomic uint32_t busy;
+    /* Fixed at creation. */
+    alignas(CACHE_LINE) unsigned threads, pinned;
+    bool oversubscribed; /* more threads than cores */
+    uint64_t spin_ns;
+    worker *workers; /* threads - 1 of them: thread 0 is the caller */
+    pthread_t creator;
+    bn_binding *creator_binding; /* to restore in bn_pool_destroy; NULL if not pinned */
+};
+
+static void futex_wait(_Atomic uint32_t *word, uint32_t expected)
+{
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *word, int count)
+{
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
+}
+
+/* Tell the core we are spinning (frees pipeline resources for a sibling thread). */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/* Spin until (*word == value) == until_equal, for at most spin_ns; true if that came.
+ * With more threads than cores the thread we wait for may need this core: yield it. */
+static bool spin_wait(_Atomic uint32_t *word, uint32_t value, bool until_equal, uint64_t spin_ns,
+                      bool oversubscribed)
+{
+    uint64_t deadline = 0;
+    for (unsigned i = 1;; i++) {
+        if ((atomic_load_explicit(word, memory_order_acquire) == value) == until_equal) return true;
+        if (spin_ns == 0) return false;
+        if (i % SPINS_PER_CLOCK == 0) {
+            uint64_t now = bn_now_ns();
+            if (!deadline)
+                deadline = now + spin_ns;
+            else if (now >= deadline)
+                return false;
+        }
+        if (oversubscribed)
+            sched_yield();
+        else
+            cpu_relax();
+    }
+}
+
+/* A worker: wait for the next generation, run its part, report, repeat. */
+static void *worker_main(void *arg)
+{
+    worker *self = arg;
+    struct bn_pool *p = self->pool;
+    uint32_t seen = 0;
+    for (;;) {
+        if (!spin_wait(&p->generation, seen, false, p->spin_ns, p->oversubscribed)) {
+            while (atomic_load(&p->generation) == seen) {
+                atomic_fetch_add(&p->sleepers, 1);
+                if (atomic_load(&p->generation) == seen) futex_wait(&p->generation, seen);
+                atomic_fetch_sub(&p->sleepers, 1);
+            }
+        }
+        /* The caller cannot start another run before this worker reports, so this is
+         * the generation that woke us. */
+        seen = atomic_load_explicit(&p->generation, memory_order_acquire);
+        if (atomic_load_explicit(&p->stop, memory_order_acquire)) return NULL;
+        p->fn(p->ctx, self->index, p->threads);
+        if (atomic_fetch_sub(&p->pending, 1) == 1 && atomic_load(&p->caller_sleeping))
+            futex_wake(&p->pending, 1);
+    }
+}
+
+static void wait_for_workers(struct bn_pool *p)
+{
+    if (spin_wait(&p->pending, 0, true, p->spin_ns, p->oversubscribed)) return;
+    atomic_store(&p->caller_sleeping, 1);
+    uint32_t left;
+    while ((left = atomic_load(&p->pending)) != 0) futex_wait(&p->pending, left);
+    atomic_store(&p->caller_sleeping, 0);
+}
+
+void bn_pool_run(bn_pool *p, bn_pool_fn *fn, void *ctx)
+{
+    if (!fn) return;
+    unsigned threads = p ? p->threads : 1;
+    if (threads == 1 || atomic_exchange_explicit(&p->busy, 1, memory_order_acquire)) {
+        /* One thread, or the pool is in use (nested or concurrent run): every part here. */
+        for (unsigned t = 0; t < threads; t++) fn(ctx, t, threads);
+        return;
+    }
+    p->fn = fn;
+    p->ctx = ctx;
+    atomic_store_explicit(&p->pending, threads - 1, memory_order_relaxed);
+    atomic_fetch_add(&p->generation, 1);
+    if (atomic_load(&p->sleepers)) futex_wake(&p->generation, INT_MAX);
+    fn(ctx, 0, threads);
+    wait_for_workers(p);
+    atomic_store_explicit(&p->busy, 0, memory_order_release);
+}
+
+/* BN_POOL_SPIN_US: microseconds an idle thread spins before it sleeps. */
+static bn_status spin_from_env(uint64_t *spin_ns)
+{
+    const char *env = getenv("BN_POOL_SPIN_US");
+    *spin_ns = (uint64_t)DEFAULT_SPIN_US * 1000;
+    if (!env || !*env) return BN_OK;
+    char *end;
+    errno = 0;
+    unsigned long long us = strtoull(env, &end, 10);
+    if (errno || *end || env[0] == '-' || us > MAX_SPIN_US)
+        return bn_fail(BN_E_CONFIG, "BN_POOL_SPIN_US=%s: expected microseconds in 0..%d", env, MAX_SPIN_US);
+    *spin_ns = (uint64_t)us * 1000;
+    return BN_OK;
+}
+
+/* Stop and join the first `started` workers, unpin the creator, free. */
+static void teardown(struct bn_pool *p, unsigned started)
+{
+    atomic_store(&p->stop, 1);
+    atomic_fetch_add(&p->generation, 1);
+    futex_wake(&p->generation, INT_MAX);
+    for (unsigned i = 0; i < started; i++) pthread_join(p->workers[i].thread, NULL);
+    if (p->creator_binding && pthread_equal(p->creator, pthread_self()))
+        bn_binding_restore(p->creator_binding);
+    else
+        bn_binding_free(p->creator_binding);
+    free(p->workers);
+    free(p);
+}
+
+bn_status bn_pool_create(unsigned threads, bn_pool **out)
+{
+    if (!out) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_pool_create: out is NULL");
+    *out = NULL;
+    unsigned cores = bn_topology_cores();
+    if (threads == 0) threads = cores < BN_POOL_MAX_THREADS ? cores : BN_POOL_MAX_THREADS;
+    if (threads > BN_POOL_MAX_THREADS)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "bn_pool_create: %u threads requested, at most %d", threads,
+                       BN_POOL_MAX_THREADS);
+    uint64_t spin_ns;
+    bn_status st = spin_from_env(&spin_ns);
+    if (st != BN_OK) return st;
+
+    struct bn_pool *p = aligned_alloc(CACHE_LINE, (sizeof *p + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
+    if (!p) return bn_fail(BN_E_NO_MEMORY, "bn_pool_create: out of memory");
+    memset(p, 0, sizeof *p);
+    p->threads = threads;
+    p->spin_ns = spin_ns;
+    p->oversubscribed = threads > cores;
+    p->creator = pthread_self();
+    p->workers = calloc(threads, sizeof *p->workers);
+    if (!p->workers) {
+        free(p);
+        return bn_fail(BN_E_NO_MEMORY, "bn_pool_create: out of memory");
+    }
+    /* Pin only when every thread gets a core of its own: two pinned threads sharing a
+     * core would be worse than letting the scheduler place them. */
+    bool pin = threads > 1 && threads <= cores;
+    if (pin) {
+        p->creator_binding = bn_binding_save();
+        if (p->creator_binding && bn_pin_thread(pthread_self(), 0)) p->pinned++;
+    }
+    for (unsigned i = 0; i + 1 < threads; i++) {
+        worker *w = &p->workers[i];
+        w->pool = p;
+        w->index = i + 1;
+        int err = pthread_create(&w->thread, NULL, worker_main, w);
+        if (err) {
+            teardown(p, i);
+            return bn_fail(BN_E_NO_MEMORY, "bn_pool_create: starting thread %u of %u failed: %s", i + 1,
+                           threads, strerror(err));
+        }
+        if (pin && bn_pin_thread(w->thread, i + 1)) p->pinned++;
+    }
+    *out = p;
+    return BN_OK;
+}
+
+void bn_pool_destroy(bn_pool *p)
+{
+    if (p) teardown(p, p->threads - 1);
+}
+
+unsigned bn_pool_threads(const bn_pool *p) { return p ? p->threads : 1; }
+unsigned bn_pool_pinned(const bn_pool *p) { return p ? p->pinned : 0; }
+
+void bn_pool_split(size_t rows, size_t block, unsigned t, unsigned threads, size_t *r0, size_t *r1)
+{
+    if (block == 0) block = 1;
+    if (threads == 0) threads = 1;
+    if (t >= threads) {
+        *r0 = *r1 = rows;
+        return;
+    }
+    /* Whole blocks, as evenly as possible: the first `extra` threads take one more. */
+    size_t blocks = rows / block + (rows % block != 0);
+    size_t per = blocks / threads, extra = blocks % threads;
+    size_t first = t * per + (t < extra ? t : extra);
+    size_t count = per + (t < extra);
+    size_t start = first * block, end = (first + count) * block;
+    *r0 = start < rows ? start : rows;
+    *r1 = end < rows ? end : rows;
+}
+
+/* ---- parallel matmuls */
+
+typedef struct matmul_job {
+    const bn_kernel *k;
+    const bn_weights *w;
+    const bn_act *x;
+    const float *xf; /* F16 head input */
+    float *y;
+    size_t n, y_stride, block;
+} matmul_job;
+
+static size_t gcd(size_t a, size_t b)
+{
+    while (b) {
+        size_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+static size_t lcm(size_t a, size_t b) { return a / gcd(a, b) * b; }
+
+/* Rows per split block: whole layout blocks (r0 must be a multiple), whole register tiles
+ * (full tiles everywhere but at the end), and 16 floats of y (no cache line of y shared
+ * between threads). */
+static size_t split_block(const bn_kernel *k, const bn_weights *w)
+{
+    size_t lr = w->layout_rows ? w->layout_rows : 1, mr = k->mr ? k->mr : 1;
+    return lcm(lcm(lr, mr), CACHE_LINE / sizeof(float));
+}
+
+static void gemv_part(void *ctx, unsigned t, unsigned threads)
+{
+    const matmul_job *j = ctx;
+    size_t r0, r1;
+    bn_pool_split(j->w->rows, j->block, t, threads, &r0, &r1);
+    if (r0 < r1) j->k->fn.gemv(j->w, r0, r1, j->x, j->y);
+}
+
+static void gemm_part(void *ctx, unsigned t, unsigned threads)
+{
+    const matmul_job *j = ctx;
+    size_t r0, r1;
+    bn_pool_split(j->w->rows, j->block, t, threads, &r0, &r1);
+    if (r0 < r1) j->k->fn.gemm(j->w, r0, r1, j->n, j->x, j->y, j->y_stride);
+}
+
+static void f16_gemv_part(void *ctx, unsigned t, unsigned threads)
+{
+    const matmul_job *j = ctx;
+    size_t r0, r1;
+    bn_pool_split(j->w->rows, j->block, t, threads, &r0, &r1);
+    if (r0 < r1) j->k->fn.f16_gemv(j->w, r0, r1, j->xf, j->y);
+}
+
+/* Run a checked job on the pool and count it as one call of the whole operation. */
+static void run_counted(bn_pool *pool, bn_pool_fn *part, matmul_job *job)
+{
+    job->block = split_block(job->k, job->w);
+    bool timed = bn_counters_timing_on();
+    uint64_t t0 = timed ? bn_now_ns() : 0;
+    bn_pool_run(pool, part, job);
+    bn_counter_add(job->k, 1, bn_matmul_bytes(job->w, 0, job->w->rows), timed ? bn_now_ns() - t0 : 0);
+}
+
+bn_status bn_pool_gemv(bn_pool *pool, const bn_kernel *k, const bn_weights *w, const bn_act *x, float *y)
+{
+    bn_status st = bn_gemv_check("bn_pool_gemv", k, w, 0, w ? w->rows : 0, x, y);
+    if (st != BN_OK) return st;
+    matmul_job job = {.k = k, .w = w, .x = x, .y = y};
+    run_counted(pool, gemv_part, &job);
+    return BN_OK;
+}
+
+bn_status bn_pool_gemm(bn_pool *pool, const bn_kernel *k, const bn_weights *w, size_t n, const bn_act *x,
+                       float *y, size_t y_stride)
+{
+    bn_status st = bn_gemm_check("bn_pool_gemm", k, w, 0, w ? w->rows : 0, n, x, y, y_stride);
+    if (st != BN_OK) return st;
+    matmul_job job = {.k = k, .w = w, .x = x, .y = y, .n = n, .y_stride = y_stride};
+    run_counted(pool, gemm_part, &job);
+    return BN_OK;
+}
+
+bn_status bn_pool_f16_gemv(bn_pool *pool, const bn_kernel *k, const bn_weights *w, const float *x, float *y)
+{
+    bn_status st = bn_f16_gemv_check("bn_pool_f16_gemv", k, w, 0, w ? w->rows : 0, x, y);
+    if (st != BN_OK) return st;
+    matmul_job job = {.k = k, .w = w, .xf = x, .y = y};
+    run_counted(pool, f16_gemv_part, &job);
+    return BN_OK;
+}
