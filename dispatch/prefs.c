@@ -20,7 +20,7 @@ typedef struct preference {
 } preference;
 
 static const preference preferences[] = {
-    {BN_FORMAT_A8, BN_OP_QUANT, LIST("bn_a8_quant__scalar")},
+    {BN_FORMAT_A8, BN_OP_QUANT, LIST("bn_a8_quant__avx512", "bn_a8_quant__avx2", "bn_a8_quant__scalar")},
     {BN_FORMAT_I2S, BN_OP_QUANT, LIST("bn_i2s_quant__scalar")},
     {BN_FORMAT_I2S, BN_OP_DEQUANT, LIST("bn_i2s_dequant__scalar")},
     {BN_FORMAT_I2S, BN_OP_PACK, LIST("bn_i2s_pack__scalar")},
