@@ -51,7 +51,8 @@ static const preference preferences[] = {
     {BN_FORMAT_TL2, BN_OP_LUT, LIST("bn_tl2_lut__scalar")},
     {BN_FORMAT_TL2, BN_OP_GEMV, LIST("bn_tl2_gemv_1x4__scalar")},
     {BN_FORMAT_TL2, BN_OP_GEMM, LIST("bn_tl2_gemm_4x4__scalar")},
-    {BN_FORMAT_F16, BN_OP_GEMV, LIST("bn_f16_gemv_1x4__scalar")},
+    {BN_FORMAT_F16, BN_OP_GEMV,
+     LIST("bn_f16_gemv_1x4__avx512", "bn_f16_gemv_1x4__avx2", "bn_f16_gemv_1x4__scalar")},
 };
 
 const char *const *bn_preferences(bn_format fmt, bn_op op)
