@@ -37,6 +37,10 @@
 
 #include "kernels/kernel.h"
 
+#ifndef BN_T512_PF_BYTES
+#define BN_T512_PF_BYTES 0
+#endif
+
 /* Masks selecting, per half of a broadcast group, the code that lines up with q. */
 static inline __m512i bn_t512_mask_lo(void)
 {
@@ -118,15 +122,21 @@ static inline void bn_t512_gemv_1x4(const bn_weights *restrict w, size_t row_byt
     const int8_t *q = x->q;
     const __m512i mlo = bn_t512_mask_lo(), mhi = bn_t512_mask_hi();
     const __mmask64 ma = bn_t512_qmask(rest), mb = bn_t512_qmask(rest > 64 ? rest - 64 : 0);
+    const size_t lead = 4 * ((BN_T512_PF_BYTES + 4 * row_bytes - 1) / (4 * row_bytes));
     for (size_t r = r0; r < r1; r += 4) {
         const size_t rows = r1 - r < 4 ? r1 - r : 4;
         const uint8_t *w0 = data + r * row_bytes;
+        const uint8_t *pf = r + lead + 4 <= r1 ? w0 + lead * row_bytes : w0;
         const uint8_t *w1 = w0 + (rows > 1 ? 1 : 0) * row_bytes;
         const uint8_t *w2 = w0 + (rows > 2 ? 2 : rows - 1) * row_bytes;
         const uint8_t *w3 = w0 + (rows > 3 ? 3 : rows - 1) * row_bytes;
         __m512i l0 = _mm512_setzero_si512(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
         for (size_t g = 0; g < full; g++) {
             const __m512i qa = _mm512_loadu_si512(q + 128 * g), qb = _mm512_loadu_si512(q + 128 * g + 64);
+            if (BN_T512_PF_BYTES) {
+                _mm_prefetch((const char *)pf + 128 * g, _MM_HINT_T0);
+                _mm_prefetch((const char *)pf + 128 * g + 64, _MM_HINT_T0);
+            }
             bn_t512_dot(w0 + 32 * g, qa, qb, mlo, mhi, &l0, &h0);
             bn_t512_dot(w1 + 32 * g, qa, qb, mlo, mhi, &l1, &h1);
             bn_t512_dot(w2 + 32 * g, qa, qb, mlo, mhi, &l2, &h2);
@@ -156,6 +166,16 @@ static inline void bn_t512_gemv_1x4(const bn_weights *restrict w, size_t row_byt
  * A lane then gets 8 products per group: |lane| <= 8 * 24576 * K / 128 = 1536 * K, still
  * <= 1.1e8 at K = 65536.  Per group: 4 broadcast loads, 4 shifts, 8 ands for the codes of
  * four rows (8 zmm), then per token 2 activation loads and 8 vpdpbusd. */
+/* gcc 12's partial redundancy elimination turns the 16-accumulator loop below into one
+ * that spills accumulators every iteration (measured: 42 stack accesses in the loop
+ * against none without it); clang needs nothing.  Kernels that expand the GEMM tile put
+ * this on their own definition. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define BN_T512_GEMM_ATTR __attribute__((optimize("no-tree-pre")))
+#else
+#define BN_T512_GEMM_ATTR
+#endif
+
 /* One token's 8 vpdpbusd against the unpacked codes c0..c7 of the four rows. */
 #define BN_T512_TOKEN(qa, qb, a0, a1, a2, a3)                              \
     do {                                                                   \
@@ -187,8 +207,8 @@ static inline void bn_t512_gemv_1x4(const bn_weights *restrict w, size_t row_byt
 
 /* Four rows x four tokens over all of K -> the 16 exact sums of code*q (not yet - qsum),
  * isum[t] = the four rows of token t. */
-static inline void bn_t512_gemm_tile(const uint8_t *const wr[4], const int8_t *const qt[4], size_t k,
-                                     __m128i isum[4])
+static inline void bn_t512_gemm_tile(const uint8_t *const wr[4], const int8_t *const qt[4],
+                                                       size_t k, __m128i isum[4])
 {
     const size_t full = k / 128, rest = k % 128;
     const __m512i mlo = bn_t512_mask_lo();
