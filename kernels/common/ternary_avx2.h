@@ -32,6 +32,10 @@
 
 #include "kernels/kernel.h"
 
+/* GEMV software prefetch distance (bytes ahead, rounded up to whole four-row blocks), as
+ * in ternary_avx512.h: rows are short, so the loop prefetches the block it will read. */
+#define BN_T256_PF_BYTES 4096
+
 /* Groups whose int16 partial sums may be added before widening (8 * 3072 <= 32767). */
 #define BN_T256_WIDEN_GROUPS 8
 
@@ -100,9 +104,11 @@ static inline void bn_t256_gemv_1x4(const bn_weights *restrict w, size_t row_byt
     const int8_t *q = x->q;
     int8_t tail[128];
     if (k % 128) bn_t256_tail_copy(tail, q, k);
+    const size_t lead = 4 * ((BN_T256_PF_BYTES + 4 * row_bytes - 1) / (4 * row_bytes));
     for (size_t r = r0; r < r1; r += 4) {
         const size_t rows = r1 - r < 4 ? r1 - r : 4;
         const uint8_t *w0 = data + r * row_bytes;
+        const uint8_t *pf = r + lead + 4 <= r1 ? w0 + lead * row_bytes : w0;
         const uint8_t *w1 = w0 + (rows > 1 ? 1 : 0) * row_bytes;
         const uint8_t *w2 = w0 + (rows > 2 ? 2 : rows - 1) * row_bytes;
         const uint8_t *w3 = w0 + (rows > 3 ? 3 : rows - 1) * row_bytes;
@@ -111,6 +117,8 @@ static inline void bn_t256_gemv_1x4(const bn_weights *restrict w, size_t row_byt
             const size_t g1 = full - g0 < BN_T256_WIDEN_GROUPS ? full : g0 + BN_T256_WIDEN_GROUPS;
             __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
             for (size_t g = g0; g < g1; g++) {
+                _mm_prefetch((const char *)pf + 128 * g, _MM_HINT_T0);
+                _mm_prefetch((const char *)pf + 128 * g + 64, _MM_HINT_T0);
                 s0 = _mm256_add_epi16(s0, bn_t256_dot(w0 + 32 * g, q + 128 * g));
                 s1 = _mm256_add_epi16(s1, bn_t256_dot(w1 + 32 * g, q + 128 * g));
                 s2 = _mm256_add_epi16(s2, bn_t256_dot(w2 + 32 * g, q + 128 * g));

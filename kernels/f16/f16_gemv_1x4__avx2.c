@@ -46,10 +46,14 @@ void bn_f16_gemv_1x4__avx2(const bn_weights *restrict w, size_t r0, size_t r1, c
         const uint16_t *wr[4];
         for (size_t j = 0; j < 4; j++) wr[j] = data + (r + (j < rows ? j : rows - 1)) * k;
         const uint16_t *w0 = wr[0], *w1 = wr[1], *w2 = wr[2], *w3 = wr[3];
+        /* Prefetch the next four-row block (4 * 2K contiguous bytes), 128 bytes per step
+         * of 16 halves: exactly the bytes the loop will read there, in order. */
+        const char *pf = (const char *)(r + 8 <= r1 ? w0 + 4 * k : w0);
         __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
         size_t i = 0;
         for (; i + 16 <= k; i += 16) {
             const __m256 xa = _mm256_loadu_ps(x + i), xb = _mm256_loadu_ps(x + i + 8);
+            _mm_prefetch(pf + 8 * i, _MM_HINT_T0), _mm_prefetch(pf + 8 * i + 64, _MM_HINT_T0);
             a0 = fma8(w0 + i, xa, a0), b0 = fma8(w0 + i + 8, xb, b0);
             a1 = fma8(w1 + i, xa, a1), b1 = fma8(w1 + i + 8, xb, b1);
             a2 = fma8(w2 + i, xa, a2), b2 = fma8(w2 + i + 8, xb, b2);

@@ -34,9 +34,12 @@ void bn_f16_gemv_1x4__avx512(const bn_weights *restrict w, size_t r0, size_t r1,
     const size_t k = w->cols;
     const uint16_t *data = w->data;
     const __mmask16 all = 0xFFFF;
+    /* Prefetch the four-row block ahead (4 * 2K contiguous bytes), 256 bytes per step of 32
+     * halves: exactly the bytes the loop will read there, in order. */
     for (size_t r = r0; r < r1; r += 4) {
         const size_t rows = r1 - r < 4 ? r1 - r : 4;
         const uint16_t *w0 = data + r * k;
+        const char *pf = (const char *)(r + 8 <= r1 ? w0 + 4 * k : w0);
         const uint16_t *w1 = w0 + (rows > 1 ? 1 : 0) * k;
         const uint16_t *w2 = w0 + (rows > 2 ? 2 : rows - 1) * k;
         const uint16_t *w3 = w0 + (rows > 3 ? 3 : rows - 1) * k;
@@ -44,6 +47,8 @@ void bn_f16_gemv_1x4__avx512(const bn_weights *restrict w, size_t r0, size_t r1,
         size_t i = 0;
         for (; i + 32 <= k; i += 32) {
             const __m512 xa = _mm512_loadu_ps(x + i), xb = _mm512_loadu_ps(x + i + 16);
+            _mm_prefetch(pf + 8 * i, _MM_HINT_T0), _mm_prefetch(pf + 8 * i + 64, _MM_HINT_T0);
+            _mm_prefetch(pf + 8 * i + 128, _MM_HINT_T0), _mm_prefetch(pf + 8 * i + 192, _MM_HINT_T0);
             a0 = fma16(w0 + i, all, xa, a0), b0 = fma16(w0 + i + 16, all, xb, b0);
             a1 = fma16(w1 + i, all, xa, a1), b1 = fma16(w1 + i + 16, all, xb, b1);
             a2 = fma16(w2 + i, all, xa, a2), b2 = fma16(w2 + i + 16, all, xb, b2);
