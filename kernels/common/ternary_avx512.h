@@ -169,14 +169,15 @@ static inline void bn_t512_gemv_1x4(const bn_weights *restrict w, size_t row_byt
  * A lane then gets 8 products per group: |lane| <= 8 * 24576 * K / 128 = 1536 * K, still
  * <= 1.1e8 at K = 65536.  Per group: 4 broadcast loads, 4 shifts, 8 ands for the codes of
  * four rows (8 zmm), then per token 2 activation loads and 8 vpdpbusd. */
-/* gcc 12's partial redundancy elimination turns the 16-accumulator loop below into one
- * that spills accumulators every iteration (measured: 42 stack accesses in the loop
- * against none without it); clang needs nothing.  Kernels that expand the GEMM tile put
- * this on their own definition. */
+/* gcc 12's partial redundancy elimination wrecks the register allocation of vpdpbusd
+ * loops: the 16-accumulator GEMM loop spilled every iteration (42 stack accesses per
+ * group) and the GEMV loop copied each accumulator twice per group (16 extra moves);
+ * without tree-PRE both are clean.  clang needs nothing.  Every kernel that expands this
+ * core puts the attribute on its own declaration (it cannot go on a static inline). */
 #if defined(__GNUC__) && !defined(__clang__)
-#define BN_T512_GEMM_ATTR __attribute__((optimize("no-tree-pre")))
+#define BN_T512_ATTR __attribute__((optimize("no-tree-pre")))
 #else
-#define BN_T512_GEMM_ATTR
+#define BN_T512_ATTR
 #endif
 
 /* One token's 8 vpdpbusd against the unpacked codes c0..c7 of the four rows. */

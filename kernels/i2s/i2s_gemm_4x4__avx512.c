@@ -13,7 +13,7 @@
 #include "kernels/common/ternary_avx512.h"
 #include "ref/formats.h"
 
-BN_T512_GEMM_ATTR bn_gemm_fn bn_i2s_gemm_4x4__avx512;
+BN_T512_ATTR bn_gemm_fn bn_i2s_gemm_4x4__avx512;
 
 void bn_i2s_gemm_4x4__avx512(const bn_weights *restrict w, size_t r0, size_t r1, size_t n,
                              const bn_act *restrict x, float *restrict y, size_t y_stride)

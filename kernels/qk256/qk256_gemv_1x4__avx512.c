@@ -13,7 +13,7 @@
 #include "kernels/common/ternary_avx512.h"
 #include "ref/formats.h"
 
-bn_gemv_fn bn_qk256_gemv_1x4__avx512;
+BN_T512_ATTR bn_gemv_fn bn_qk256_gemv_1x4__avx512;
 
 void bn_qk256_gemv_1x4__avx512(const bn_weights *restrict w, size_t r0, size_t r1, const bn_act *restrict x,
                                float *restrict y)
