@@ -120,6 +120,15 @@ int main(int argc, char **argv)
             return fprintf(stderr, "ktime: unknown argument '%s'\n", argv[argi]), 2;
     }
     if (!bn_kernel_usable(k)) return fprintf(stderr, "ktime: %s is not usable on this CPU\n", k->name), 2;
+    bool matmul = k->op == BN_OP_GEMV || k->op == BN_OP_GEMM;
+    bool supported = k->format == BN_FORMAT_A8
+                         ? k->op == BN_OP_QUANT
+                         : matmul && k->format != BN_FORMAT_TL1 && k->format != BN_FORMAT_TL2;
+    if (!supported)
+        return fprintf(stderr, "ktime: %s: only A8 quant and I2S/QK256/F16 GEMV/GEMM are timed\n", k->name),
+               2;
+    if (k->op == BN_OP_GEMV && n != 1)
+        return fprintf(stderr, "ktime: %s is a GEMV: N must be 1\n", k->name), 2;
     if (reps < 1 || threads < 1 || threads > 2 || m == 0 || kk == 0 || n == 0)
         return fprintf(stderr, "ktime: bad shape or options\n"), 2;
 
