@@ -8,7 +8,7 @@
  * mask) and reused by the four tokens: 8 vpmaddubsw + 8 int16 adds per 2 unpacks; int16
  * sums (bounded by 8 * 3072) are widened into int32 every 8 groups.  The two rows stay in
  * L1 while all token tiles stream past them, so weights come from memory once per call.
- * Registers: 8 int16 accumulators + 2 codes + 1 activation + mask and temporaries. */
+ * Registers: 8 int16 accumulators + 2 raw rows + 2 codes + 1 activation + mask + product. */
 #include "kernels/common/ternary_avx2.h"
 #include "ref/formats.h"
 

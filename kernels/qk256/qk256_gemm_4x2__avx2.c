@@ -8,7 +8,7 @@
  * Algorithm: the I2_S core with the QK256 row stride (kernels/common/ternary_avx2.h): per
  * 32-weight slot the codes of two rows are unpacked once and reused by four tokens with
  * vpmaddubsw; int16 sums widened into int32 every 8 groups; epilogue per token.
- * Registers: 8 int16 accumulators + 2 codes + 1 activation + mask and temporaries. */
+ * Registers: 8 int16 accumulators + 2 raw rows + 2 codes + 1 activation + mask + product. */
 #include "kernels/common/ternary_avx2.h"
 #include "ref/formats.h"
 
