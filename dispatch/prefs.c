@@ -20,19 +20,23 @@ typedef struct preference {
 } preference;
 
 static const preference preferences[] = {
-    {BN_FORMAT_A8, BN_OP_QUANT, LIST("bn_a8_quant__scalar")},
+    {BN_FORMAT_A8, BN_OP_QUANT, LIST("bn_a8_quant__avx512", "bn_a8_quant__avx2", "bn_a8_quant__scalar")},
     {BN_FORMAT_I2S, BN_OP_QUANT, LIST("bn_i2s_quant__scalar")},
     {BN_FORMAT_I2S, BN_OP_DEQUANT, LIST("bn_i2s_dequant__scalar")},
     {BN_FORMAT_I2S, BN_OP_PACK, LIST("bn_i2s_pack__scalar")},
     {BN_FORMAT_I2S, BN_OP_UNPACK, LIST("bn_i2s_unpack__scalar")},
-    {BN_FORMAT_I2S, BN_OP_GEMV, LIST("bn_i2s_gemv_1x4__scalar")},
-    {BN_FORMAT_I2S, BN_OP_GEMM, LIST("bn_i2s_gemm_4x4__scalar")},
+    {BN_FORMAT_I2S, BN_OP_GEMV,
+     LIST("bn_i2s_gemv_1x4__avx512", "bn_i2s_gemv_1x4__avx2", "bn_i2s_gemv_1x4__scalar")},
+    {BN_FORMAT_I2S, BN_OP_GEMM,
+     LIST("bn_i2s_gemm_4x4__avx512", "bn_i2s_gemm_4x2__avx2", "bn_i2s_gemm_4x4__scalar")},
     {BN_FORMAT_QK256, BN_OP_QUANT, LIST("bn_qk256_quant__scalar")},
     {BN_FORMAT_QK256, BN_OP_DEQUANT, LIST("bn_qk256_dequant__scalar")},
     {BN_FORMAT_QK256, BN_OP_PACK, LIST("bn_qk256_pack__scalar")},
     {BN_FORMAT_QK256, BN_OP_UNPACK, LIST("bn_qk256_unpack__scalar")},
-    {BN_FORMAT_QK256, BN_OP_GEMV, LIST("bn_qk256_gemv_1x4__scalar")},
-    {BN_FORMAT_QK256, BN_OP_GEMM, LIST("bn_qk256_gemm_4x4__scalar")},
+    {BN_FORMAT_QK256, BN_OP_GEMV,
+     LIST("bn_qk256_gemv_1x4__avx512", "bn_qk256_gemv_1x4__avx2", "bn_qk256_gemv_1x4__scalar")},
+    {BN_FORMAT_QK256, BN_OP_GEMM,
+     LIST("bn_qk256_gemm_4x4__avx512", "bn_qk256_gemm_4x2__avx2", "bn_qk256_gemm_4x4__scalar")},
     {BN_FORMAT_TL1, BN_OP_QUANT, LIST("bn_tl1_quant__scalar")},
     {BN_FORMAT_TL1, BN_OP_DEQUANT, LIST("bn_tl1_dequant__scalar")},
     {BN_FORMAT_TL1, BN_OP_PACK, LIST("bn_tl1_pack__scalar")},
@@ -51,7 +55,8 @@ static const preference preferences[] = {
      LIST("bn_tl2_gemv_1x64__avx512", "bn_tl2_gemv_1x32__avx2", "bn_tl2_gemv_1x4__scalar")},
     {BN_FORMAT_TL2, BN_OP_GEMM,
      LIST("bn_tl2_gemm_4x64__avx512", "bn_tl2_gemm_4x32__avx2", "bn_tl2_gemm_4x4__scalar")},
-    {BN_FORMAT_F16, BN_OP_GEMV, LIST("bn_f16_gemv_1x4__scalar")},
+    {BN_FORMAT_F16, BN_OP_GEMV,
+     LIST("bn_f16_gemv_1x4__avx512", "bn_f16_gemv_1x4__avx2", "bn_f16_gemv_1x4__scalar")},
 };
 
 const char *const *bn_preferences(bn_format fmt, bn_op op)
