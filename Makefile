@@ -57,6 +57,10 @@ REF_SRCS      := $(sort $(wildcard ref/*.c))
 HARNESS_COMMON_SRCS := $(sort $(wildcard harness/common/*.c))
 TEST_SRCS     := $(sort $(wildcard tests/*.c))
 TOOL_NAMES    := $(basename $(notdir $(wildcard tools/*.c)))
+# `bitnet` = tools/bitnet.c + one file per subcommand; generators shared with the tests.
+CLI_CMD_SRCS  := $(sort $(wildcard tools/cli/*.c))
+CLI_SRCS      := tools/bitnet.c $(CLI_CMD_SRCS)
+GEN_SRCS      := $(sort $(wildcard fixtures/gen/*.c))
 LIB_SRCS       = $(DISPATCH_SRCS) $(MODEL_SRCS)
 
 GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -74,6 +78,9 @@ $(1)_REFOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(REF_SRCS))
 $(1)_HOBJS    := $$(patsubst %.c,build/$(1)/%.o,$$(HARNESS_COMMON_SRCS))
 $(1)_BENCHOBJS := $$(patsubst %.c,build/$(1)/%.o,$$(BENCH_SRCS) \
                   $$(foreach f,$$(PROBE_SRCS),$$(if $$(filter $$(call isa_of,$$f),$(5)),$$f)))
+$(1)_GENOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(GEN_SRCS))
+$(1)_CLIOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(CLI_SRCS))
+$(1)_CMDOBJS  := $$(patsubst %.c,build/$(1)/%.o,$$(CLI_CMD_SRCS))
 $(1)_LIBA     := build/$(1)/libbitnet.a
 $(1)_REFA     := build/$(1)/libbitnet_ref.a
 
@@ -107,6 +114,10 @@ build/$(1)/bin/bench: build/$(1)/harness/bench.o $$($(1)_BENCHOBJS) $$($(1)_HOBJ
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
 
+build/$(1)/bin/bitnet: $$($(1)_CLIOBJS) $$($(1)_GENOBJS) $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
+
 build/$(1)/bin/%: build/$(1)/tools/%.o $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
@@ -120,6 +131,10 @@ HOST_ISAS := $(if $(filter aarch64 arm64,$(HOST_ARCH)),$(ARM_ISAS),$(if $(filter
 SAN_FLAGS := -fsanitize=address$(,)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(eval $(call variant,native,$(CC),,$(LIBS),$(HOST_ISAS)))
 $(eval $(call variant,san,$(SAN_CC),$(SAN_FLAGS),-fsanitize=address$(,)undefined $(LIBS),$(HOST_ISAS)))
+# libFuzzer build: the library instrumented for coverage, ASan and UBSan (make fuzz)
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address$(,)undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(eval $(call variant,fuzz,$(FUZZ_CC),-fsanitize=fuzzer-no-link $(FUZZ_SAN),$(FUZZ_SAN) $(LIBS),$(HOST_ISAS)))
 ARM_SYS := -isystem /usr/include/aarch64-linux-gnu -idirafter /usr/include
 $(eval $(call variant,arm,$(ARM_CC),-march=armv8-a $(ARM_SYS),-L/usr/lib/aarch64-linux-gnu $(LIBS),$(ARM_ISAS)))
 
@@ -136,18 +151,28 @@ TOOLS := $(addprefix build/native/bin/,$(TOOL_NAMES))
 all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) build/native/bin/conform
 
 # ---------------------------------------------------------------- tests
-build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_HOBJS) $(native_REFA) $(native_LIBA)
+build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_CMDOBJS) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ -lcriterion $(LIBS)
 
-build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_HOBJS) $(san_REFA) $(san_LIBA)
+build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_CMDOBJS) $(san_GENOBJS) $(san_HOBJS) $(san_REFA) $(san_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(SAN_CC) -fsanitize=address,undefined -o $@ $^ -lcriterion $(LIBS)
+
+build/native/bin/alloc-count: build/native/tests/alloc/alloc_count.o $(native_LIBA)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
+# Decoding allocates nothing after warm-up (the whole process is counted).
+.PHONY: alloc-test
+alloc-test: build/native/bin/alloc-count fixtures
+	$(Q)build/native/bin/alloc-count build/fixtures/tinystories-3M.gguf build/fixtures/tiny-bitnet-b1.58.gguf \
+	    build/fixtures/tiny-bitnet.gguf
 
 CONFORM_RECEIPT ?= build/receipts/conformance.json
 
 .PHONY: test unit conformance conformance-arm test-san lint
-test: all lint unit conformance conformance-arm test-san
+test: all lint unit conformance conformance-arm test-san alloc-test
 	@echo "make test: all passed"
 
 unit: build/native/bin/unit-tests
@@ -164,6 +189,61 @@ conformance-arm: build/arm/bin/conform
 test-san: build/san/bin/unit-tests build/san/bin/conform
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
+
+# ---------------------------------------------------------------- fixtures (docs/gguf.md)
+# The bundled TinyStories models, and tiny synthetic models of both architectures.
+FIXTURE_MODELS := build/fixtures/tinystories-1M.gguf build/fixtures/tinystories-3M.gguf \
+                  build/fixtures/tiny-bitnet-b1.58.gguf build/fixtures/tiny-bitnet.gguf
+.PHONY: fixtures fixture-2b4t
+fixtures: $(FIXTURE_MODELS)
+
+build/fixtures/tinystories-%.gguf: fixtures/tinystories/bitllama2-%.bin fixtures/tinystories/tokenizer.bin build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet convert tinystories $< fixtures/tinystories/tokenizer.bin $@
+
+build/fixtures/tiny-bitnet-b1.58.gguf: build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $@ --arch bitnet-b1.58
+
+build/fixtures/tiny-bitnet.gguf: build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $@ --arch bitnet --dim 384 --ffn 640 --heads 6 --kv-heads 2 --scales
+
+# The exact released 2B4T layout with random weights (~1.19 GB, never committed).
+fixture-2b4t: build/native/bin/bitnet
+	@mkdir -p build/fixtures
+	$(Q)build/native/bin/bitnet gen 2b4t build/fixtures/layout-2b4t.gguf
+	$(Q)build/native/bin/bitnet inspect build/fixtures/layout-2b4t.gguf | grep -E '^(metadata|tensors) |strict:'
+
+# ---------------------------------------------------------------- fuzzing (docs/gguf.md)
+# libFuzzer on the GGUF reader and the loader, seeded with the fixture models and the
+# Llama 2 vocabulary file.  Needs clang and libclang-rt-14-dev (the fuzzer runtime).
+FUZZ_SECONDS ?= 600
+FUZZ_MAX_LEN ?= 200000
+FUZZ_CORPUS  ?= build/fuzz-corpus
+FUZZ_SEEDS   := build/fuzz-seeds
+LLAMA2_VOCAB := ../shared/data/llama2-tokenizer/ggml-vocab-llama-spm.gguf
+.PHONY: fuzz fuzz-smoke
+build/fuzz/bin/fuzz-gguf: build/fuzz/fuzz/fuzz_gguf.o $(fuzz_LIBA)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS)
+
+$(FUZZ_SEEDS)/.stamp: $(FIXTURE_MODELS) build/native/bin/bitnet
+	@mkdir -p $(@D)
+	$(Q)build/native/bin/bitnet gen tiny $(FUZZ_SEEDS)/small-b158.gguf --dim 128 --layers 1 --ffn 128 --heads 2 --kv-heads 1 --vocab 8
+	$(Q)build/native/bin/bitnet gen tiny $(FUZZ_SEEDS)/small-bitnet-tq2.gguf --arch bitnet --dim 256 --layers 1 --ffn 256 --heads 2 --kv-heads 1 --vocab 8 --type tq2_0 --scales --output
+	$(Q)build/native/bin/bitnet gen tiny $(FUZZ_SEEDS)/small-bitnet-tq1.gguf --arch bitnet --dim 256 --layers 1 --ffn 256 --heads 2 --kv-heads 2 --vocab 8 --type tq1_0 --embd f32
+	$(Q)cp $(FIXTURE_MODELS) $(FUZZ_SEEDS)/
+	$(Q)if [ -f $(LLAMA2_VOCAB) ]; then cp $(LLAMA2_VOCAB) $(FUZZ_SEEDS)/; fi
+	@touch $@
+
+fuzz: build/fuzz/bin/fuzz-gguf $(FUZZ_SEEDS)/.stamp
+	@mkdir -p $(FUZZ_CORPUS)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 build/fuzz/bin/fuzz-gguf -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	    -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 -artifact_prefix=build/ $(FUZZ_CORPUS) $(FUZZ_SEEDS)
+
+fuzz-smoke:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
 # ---------------------------------------------------------------- bench
 # The receipt is verified when the verifier exists in this tree (tools/verify-receipt.c).
@@ -211,5 +291,9 @@ help:
 	@echo "  bench-quick   the same in under a minute: fewer shapes and repetitions"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
+	@echo "  fixtures      GGUF models in build/fixtures: TinyStories 1M/3M (converted), tiny synthetic"
+	@echo "  fixture-2b4t  build/fixtures/layout-2b4t.gguf: the released 2B4T layout, random weights"
+	@echo "  fuzz          libFuzzer on the GGUF reader and loader for FUZZ_SECONDS (default 600)"
+	@echo "  fuzz-smoke    the same for 60 seconds"
 	@echo "  clean         remove build/"
 	@echo "variables: CC (gcc|clang), WERROR=0|1, V=1 verbose, OPT, QEMU, ARM_CC"

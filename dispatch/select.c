@@ -177,6 +177,25 @@ unsigned bn_dispatch_layout_rows(bn_format fmt)
     return lr == 0 ? 1 : lr;
 }
 
+bn_format bn_dispatch_preferred_format(void)
+{
+    const bn_resolution *res = bn_dispatch();
+    size_t count;
+    const struct bn_kernel *reg = bn_registry(&count);
+    static const bn_format candidates[] = {BN_FORMAT_I2S, BN_FORMAT_QK256, BN_FORMAT_TL1, BN_FORMAT_TL2};
+    bn_format best = BN_FORMAT_I2S;
+    int best_tier = -1;
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+        int idx = res->choice[candidates[i]][BN_OP_GEMV];
+        /* A tier is the ISA enum's order within one architecture (scalar < avx2 < ...). */
+        if (idx >= 0 && (int)reg[idx].isa > best_tier) {
+            best_tier = (int)reg[idx].isa;
+            best = candidates[i];
+        }
+    }
+    return best;
+}
+
 bn_status bn_kernel_select(bn_format format, bn_op op, const bn_kernel **out)
 {
     if (!out) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_kernel_select: out is NULL");

@@ -137,6 +137,10 @@ const char *bn_dispatch_disabled(void);
  * kernels before it in the preference list were passed over.  Writes at most `size`
  * bytes including the NUL; returns the length it needed. */
 size_t bn_dispatch_describe(char *buf, size_t size);
+/* The ternary format a loader should use when the caller has no preference: I2S, unless
+ * the GEMV dispatch selected for QK256, TL1 or TL2 is of a higher ISA tier than the I2S
+ * one (then the highest such tier; ties go to QK256, then TL1, then TL2). */
+bn_format bn_dispatch_preferred_format(void);
 
 /* ---------------------------------------------------------------- kernels */
 
@@ -247,6 +251,143 @@ void bn_counters_reset(void);
 /* Counters are on by default; BN_COUNTERS=0 or this call turns off the timing part
  * (calls and bytes are always counted). */
 void bn_counters_timing(int enabled);
+
+/* ---------------------------------------------------------------- models
+ *
+ * A model is a loaded GGUF file (architectures "bitnet-b1.58" and "bitnet") with its
+ * vocabulary; a context holds one sequence's KV cache and scratch buffers; a sampler
+ * picks tokens.  Typical use:
+ *
+ *     bn_model *m;  bn_model_open("model.gguf", NULL, &m);
+ *     bn_context *c;  bn_context_new(m, NULL, &c);
+ *     bn_sampler *s;  bn_sampler_new(bn_model_vocab_size(m), NULL, &s);
+ *     int32_t ids[256];  size_t n;
+ *     bn_model_tokenize(m, "Once upon a time", 16, 1, 0, ids, 256, &n);
+ *     bn_generate(c, s, ids, n, &(bn_generate_params){.max_tokens = 64}, on_token, NULL, NULL);
+ *
+ * A model may be shared by several contexts (it is read-only after loading); a context
+ * and a sampler belong to one thread at a time.
+ */
+typedef struct bn_model bn_model;
+typedef struct bn_context bn_context;
+typedef struct bn_sampler bn_sampler;
+
+typedef struct bn_model_params {
+    int kernel_format; /* BN_FORMAT_I2S, _QK256, _TL1, _TL2, or -1 = what dispatch prefers */
+    int permissive; /* 0: strict validation (exact tensor sizes, code 3 is an error) */
+} bn_model_params;
+
+/* Defaults: kernel_format -1 (auto), strict. */
+void bn_model_params_default(bn_model_params *params);
+/* Map, validate and prepare a GGUF model (params NULL = defaults). */
+bn_status bn_model_open(const char *path, const bn_model_params *params, bn_model **out);
+void bn_model_close(bn_model *model);
+
+typedef struct bn_model_info {
+    const char *architecture; /* "bitnet-b1.58" or "bitnet" */
+    const char *name; /* general.name, or "" */
+    uint32_t vocab_size, context_length, dim, n_layers, n_heads, n_kv_heads, ffn_dim;
+    bn_format format; /* kernel format of the ternary weights in memory */
+    uint64_t file_bytes;
+    const char *tokenizer_split; /* "llama-bpe", "default" or "spm" */
+} bn_model_info;
+bn_status bn_model_describe(const bn_model *model, bn_model_info *info);
+uint32_t bn_model_vocab_size(const bn_model *model);
+
+/* Text -> ids with the model's tokenizer.  add_bos: prepend BOS (when the vocabulary has
+ * one); parse_special: match control-token text such as "<|eot_id|>".  Writes at most cap
+ * ids, sets *n to the count the text needs (BN_E_RANGE if cap was too small). */
+bn_status bn_model_tokenize(const bn_model *model, const char *text, size_t len, int add_bos,
+                            int parse_special, int32_t *ids, size_t cap, size_t *n);
+/* The bytes token `id` decodes to (control tokens: "" unless render_special). */
+bn_status bn_model_token_bytes(const bn_model *model, int32_t id, int render_special, char *buf, size_t cap,
+                               size_t *len);
+/* Is id an end-of-generation token of this vocabulary? */
+int bn_model_is_eog(const bn_model *model, int32_t id);
+/* BOS id or -1. */
+int32_t bn_model_bos(const bn_model *model);
+
+typedef struct bn_context_params {
+    uint32_t n_ctx; /* KV cache positions; 0 = min(context_length, 4096) */
+    uint32_t n_batch; /* tokens per prefill step; 0 = 512 */
+    uint32_t n_threads; /* 0 = one per core */
+} bn_context_params;
+
+bn_status bn_context_new(const bn_model *model, const bn_context_params *params, bn_context **out);
+void bn_context_free(bn_context *ctx);
+/* Forget every token (empty KV cache). */
+void bn_context_reset(bn_context *ctx);
+/* Tokens in the cache, and its capacity. */
+uint32_t bn_context_pos(const bn_context *ctx);
+uint32_t bn_context_size(const bn_context *ctx);
+/* Evaluate n tokens after those in the cache (prefill when n > 1) and, if logits is not
+ * NULL, write the last token's vocab_size logits.  BN_E_RANGE when the context is full. */
+bn_status bn_eval(bn_context *ctx, const int32_t *tokens, size_t n, float *logits);
+/* The same, writing every token's logits: logits[n][vocab_size]. */
+bn_status bn_eval_all(bn_context *ctx, const int32_t *tokens, size_t n, float *logits);
+
+typedef struct bn_sampler_params {
+    float temperature; /* <= 0: greedy */
+    int top_k; /* 0: off */
+    float top_p; /* 1: off */
+    float min_p; /* 0: off */
+    float repeat_penalty; /* 1: off */
+    int repeat_last_n; /* tokens the penalty looks back over */
+    uint64_t seed;
+} bn_sampler_params;
+
+/* Defaults: temperature 0.8, top_k 40, top_p 0.95, min_p 0.05, repeat_penalty 1 (off),
+ * repeat_last_n 64, seed 0x5EED. */
+void bn_sampler_params_default(bn_sampler_params *params);
+bn_status bn_sampler_new(size_t vocab_size, const bn_sampler_params *params, bn_sampler **out);
+void bn_sampler_free(bn_sampler *sampler);
+/* Pick a token from logits (allocates nothing). */
+int32_t bn_sampler_sample(bn_sampler *sampler, const float *logits);
+/* Record a token in the repetition-penalty history (prompt tokens and generated ones). */
+void bn_sampler_accept(bn_sampler *sampler, int32_t token);
+void bn_sampler_reset(bn_sampler *sampler);
+
+/* Called for every generated token with the valid UTF-8 text it completes (possibly ""
+ * while a multi-byte character is split across tokens).  Return non-zero to stop. */
+typedef int (*bn_token_callback)(void *user, int32_t token, const char *text, size_t len);
+
+typedef enum bn_stop_reason {
+    BN_STOP_MAX_TOKENS = 0, /* generated max_tokens */
+    BN_STOP_EOG = 1, /* an end-of-generation token */
+    BN_STOP_STRING = 2, /* a stop string appeared in the output */
+    BN_STOP_CONTEXT_FULL = 3, /* the KV cache is full */
+    BN_STOP_CALLBACK = 4, /* the callback asked to stop */
+} bn_stop_reason;
+
+typedef struct bn_generate_params {
+    size_t max_tokens; /* 0 = until EOG or a full context */
+    const char *const *stop_strings; /* NULL-terminated, or NULL */
+    int echo_special; /* render control tokens in the text */
+} bn_generate_params;
+
+typedef struct bn_generate_result {
+    size_t prompt_tokens, generated_tokens;
+    bn_stop_reason stop;
+    double prefill_seconds, decode_seconds; /* wall time of prompt evaluation and of decoding */
+} bn_generate_result;
+
+/* Evaluate the prompt (appended to what the context holds), then sample and evaluate
+ * tokens until a stop condition.  The end-of-generation token is not passed to the
+ * callback.  Text held back at the end (an incomplete character) is flushed as U+FFFD. */
+bn_status bn_generate(bn_context *ctx, bn_sampler *sampler, const int32_t *prompt, size_t n_prompt,
+                      const bn_generate_params *params, bn_token_callback callback, void *user,
+                      bn_generate_result *result);
+
+/* The 2B4T chat format: each message "Role: " + trimmed content + "<|eot_id|>", BOS
+ * first (not written into the text: tokenize with add_bos), then "Assistant: " when
+ * add_generation_prompt.  Roles "system", "user", "assistant".  Returns the bytes needed
+ * including the NUL; writes at most size. */
+typedef struct bn_chat_message {
+    const char *role;
+    const char *content;
+} bn_chat_message;
+size_t bn_chat_format(const bn_chat_message *messages, size_t n, int add_generation_prompt, char *buf,
+                      size_t size);
 
 #ifdef __cplusplus
 }

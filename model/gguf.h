@@ -112,4 +112,61 @@ const bn_gguf_tensor *bn_gguf_find_tensor(const bn_gguf *g, const char *name);
 /* Compare a GGUF string view with a C string. */
 bool bn_gguf_str_eq(bn_gguf_str s, const char *c);
 
+/* ---- additions (gguf branch) */
+
+/* "uint8", ..., "float64"; "unknown" out of range. */
+const char *bn_gguf_type_name(bn_gguf_type t);
+/* "F32", "F16", "TQ1_0", "TQ2_0", "I2_S"; NULL for a type this project does not know. */
+const char *bn_ggml_type_name(uint32_t type);
+/* Bytes a tensor of this type and shape (ne[4], unused dims 1) needs in a file: F32/F16
+ * elements, TQ1_0/TQ2_0 blocks (ne0 % 256 == 0), I2_S data plus its 32-byte scale tail
+ * (ne0 % 128 == 0).  BN_E_FORMAT for an unknown type, a zero dim, a misfit ne0 or overflow. */
+bn_status bn_gguf_tensor_nbytes(uint32_t type, const uint64_t ne[4], uint64_t *bytes);
+/* What bn_gguf_tensor_nbytes says tensor t needs (t->bytes, its extent, is >= this). */
+uint64_t bn_gguf_tensor_needed(const bn_gguf *g, const bn_gguf_tensor *t);
+/* Map [offset, offset + bytes) of a file-backed handle into the page tables now
+ * (MADV_POPULATE_READ, else MADV_WILLNEED and a touch per page), so the first use takes no
+ * page faults.  No-op for memory handles. */
+bn_status bn_gguf_prefault(const bn_gguf *g, uint64_t offset, uint64_t bytes);
+
+/* ---- the writer (model/gguf_write.c)
+ *
+ * Collect metadata and tensor records, then write: header, metadata in the order added,
+ * tensor records in the order added, padding, then each tensor's data at the next
+ * multiple of the alignment (32, or a general.alignment uint32 key added by the caller).
+ * Data comes from memory or is streamed through a fill callback in chunks of <= 8 MB.
+ * The first error while adding is remembered and returned again by the write calls. */
+typedef struct bn_gguf_writer bn_gguf_writer;
+/* Write bytes [offset, offset + len) of a tensor's data into buf. */
+typedef bn_status bn_gguf_fill_fn(void *ctx, uint64_t offset, void *buf, size_t len);
+
+bn_status bn_gguf_writer_create(bn_gguf_writer **out);
+void bn_gguf_writer_free(bn_gguf_writer *w);
+bn_status bn_gguf_writer_set_version(bn_gguf_writer *w, uint32_t version); /* 3 (default) or 2 */
+/* value: the little-endian bytes of one scalar of `type`. */
+bn_status bn_gguf_add_scalar(bn_gguf_writer *w, const char *key, bn_gguf_type type, const void *value);
+bn_status bn_gguf_add_u32(bn_gguf_writer *w, const char *key, uint32_t v);
+bn_status bn_gguf_add_i32(bn_gguf_writer *w, const char *key, int32_t v);
+bn_status bn_gguf_add_f32(bn_gguf_writer *w, const char *key, float v);
+bn_status bn_gguf_add_bool(bn_gguf_writer *w, const char *key, bool v);
+bn_status bn_gguf_add_str(bn_gguf_writer *w, const char *key, const char *s, size_t len);
+/* An array of count numeric elements of type elem, packed little-endian. */
+bn_status bn_gguf_add_array(bn_gguf_writer *w, const char *key, bn_gguf_type elem, uint64_t count,
+                            const void *elems);
+/* An array of strings; lens NULL = NUL-terminated strings. */
+bn_status bn_gguf_add_str_array(bn_gguf_writer *w, const char *key, uint64_t count, const char *const *strs,
+                                const size_t *lens);
+/* A value given as its exact serialised bytes (after the type): nested arrays, tests. */
+bn_status bn_gguf_add_raw(bn_gguf_writer *w, const char *key, bn_gguf_type type, const void *value,
+                          size_t len);
+/* A tensor of `bytes` bytes (normally bn_gguf_tensor_nbytes) filled by a callback at write
+ * time, or copied from `data`, which must stay valid until the write. */
+bn_status bn_gguf_add_tensor(bn_gguf_writer *w, const char *name, uint32_t n_dims, const uint64_t *ne,
+                             uint32_t type, uint64_t bytes, bn_gguf_fill_fn *fill, void *ctx);
+bn_status bn_gguf_add_tensor_data(bn_gguf_writer *w, const char *name, uint32_t n_dims, const uint64_t *ne,
+                                  uint32_t type, const void *data, uint64_t bytes);
+/* Write to path (through path.tmp, renamed when complete) or into a malloc'd buffer. */
+bn_status bn_gguf_writer_write_file(bn_gguf_writer *w, const char *path);
+bn_status bn_gguf_writer_write_memory(bn_gguf_writer *w, void **data, size_t *size);
+
 #endif /* BN_MODEL_GGUF_H */

@@ -24,7 +24,7 @@ typedef enum bn_arch {
 typedef struct bn_hparams {
     uint32_t vocab_size, context_length, dim, n_layers, ffn_dim;
     uint32_t n_heads, n_kv_heads, head_dim, rope_dim;
-    float norm_eps, rope_base;
+    float norm_eps, rope_base; /* norm_eps may be 0 (TinyStories): use it as stored */
 } bn_hparams;
 
 typedef struct bn_layer_weights {
@@ -53,12 +53,14 @@ struct bn_model {
     bn_hparams hp;
     bn_format format; /* kernel format of the ternary weights */
     bn_layer_weights *layers; /* hp.n_layers */
-    bn_weights token_embd; /* rows [vocab][dim]; data is F16 or F32 per token_embd_type */
+    bn_weights token_embd; /* rows [vocab][dim]; data is F16 or F32 per token_embd_type
+                              (format BN_FORMAT_F16 for F16, BN_FORMAT_COUNT for F32) */
     uint32_t token_embd_type; /* BN_GGML_F16 or BN_GGML_F32 */
     bn_weights output; /* output head [vocab][dim]; tied models alias token_embd */
     uint32_t output_type; /* BN_GGML_F16 or BN_GGML_F32 */
     bool output_tied;
     const float *output_norm;
+    struct bn_vocab *vocab; /* the tokenizer, built by bn_model_open */
     void *owned; /* buffers the loader allocated (converted weights) */
     size_t owned_bytes;
     char *warnings; /* newline-separated, for inspect and receipts */

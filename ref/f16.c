@@ -1,13 +1,20 @@
 /*
  * f16.c - F16, IEEE 754 binary16: the output head (tied token embedding) of 2B4T.
  *
- * GEMV: y[r] = sum_k f32(w[r][k]) * x[k].  Float kernels cannot be bit-exact across vector
- * widths (summation order differs), so the reference computes the sum as exactly as is
- * cheap: every product f16 * f32 is exact in double (11 + 24 significant bits), and the
- * products are summed in double, then rounded once to f32.  A kernel's registry entry
- * declares a bound e; the harness enforces
- *     |y_kernel - y_ref| <= e * (K + 1) * 2^-24 * sum_k |w[r][k] * x[k]|
- * which is the classic bound of f32 recursive summation (e = 1) scaled by e.
+ * GEMV: y[r] = sum_k f32(w[r][k]) * x[k], in one canonical f32 order so that every
+ * kernel, whatever its vector width, gives the same bits (and the model the same logits
+ * under every ISA cap):
+ *   1. sixteen partial sums: acc[j] = 0 for j = 0..15; for k = 0, 1, ..., K-1 in order,
+ *      p = f32(w[k]) * x[k] (an f32 multiplication; f16 -> f32 is exact), then
+ *      acc[k % 16] = acc[k % 16] + p (an f32 addition).  No fused multiply-add.
+ *   2. a fixed tree: t[j] = acc[j] + acc[j+8] (j < 8), u[j] = t[j] + t[j+4] (j < 4),
+ *      v[j] = u[j] + u[j+2] (j < 2), y = v[0] + v[1].
+ * Sixteen lanes are one AVX-512 register, two AVX2 registers, four NEON registers; the
+ * tree is the usual halving reduction.  A lane that K does not reach stays +0 (acc never
+ * becomes -0, since it starts at +0 and x + (-0) = x), so vector tails may add exact zeros.
+ * The error against the exact sum is bounded like any f32 summation, by roughly
+ * (K/16 + 5) * 2^-24 * sum|w*x|; bn_f16_gemv_exact__ref computes the exact-ish sum in
+ * double for accuracy tests.
  */
 #include <math.h>
 #include <string.h>
@@ -62,7 +69,25 @@ void bn_f16_gemv__ref(const bn_weights *restrict w, size_t r0, size_t r1, const 
 {
     const uint16_t *data = w->data;
     for (size_t r = r0; r < r1; r++) {
-        double sum = 0.0;
+        float acc[16] = {0};
+        for (size_t c = 0; c < w->cols; c++) {
+            float p = bn_f16_to_f32__ref(data[r * w->cols + c]) * x[c];
+            acc[c % 16] = acc[c % 16] + p;
+        }
+        float t[8], u[4], v[2];
+        for (int j = 0; j < 8; j++) t[j] = acc[j] + acc[j + 8];
+        for (int j = 0; j < 4; j++) u[j] = t[j] + t[j + 4];
+        for (int j = 0; j < 2; j++) v[j] = u[j] + u[j + 2];
+        y[r] = v[0] + v[1];
+    }
+}
+
+void bn_f16_gemv_exact__ref(const bn_weights *restrict w, size_t r0, size_t r1, const float *restrict x,
+                            float *restrict y)
+{
+    const uint16_t *data = w->data;
+    for (size_t r = r0; r < r1; r++) {
+        double sum = 0.0; /* every f16 * f32 product is exact in double */
         for (size_t c = 0; c < w->cols; c++)
             sum += (double)bn_f16_to_f32__ref(data[r * w->cols + c]) * (double)x[c];
         y[r] = (float)sum;

@@ -58,7 +58,8 @@ bn_gemv_fn bn_tl2_gemv__ref;
 bn_gemm_fn bn_tl2_gemm__ref;
 
 /* F16 (ref/f16.c) */
-bn_f16_gemv_fn bn_f16_gemv__ref;
+bn_f16_gemv_fn bn_f16_gemv__ref; /* the canonical order every kernel reproduces */
+bn_f16_gemv_fn bn_f16_gemv_exact__ref; /* summed in double: for accuracy checks */
 /* IEEE binary16 <-> binary32, exact decode; encode rounds to nearest even. */
 float bn_f16_to_f32__ref(uint16_t h);
 uint16_t bn_f32_to_f16__ref(float f);

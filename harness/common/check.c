@@ -455,6 +455,17 @@ static bool check_f16_gemv(const bn_case *c, bn_rng *rng, char *why, size_t ws)
     double unit = (double)c->kernel->err_bound * (double)(c->k + 1) * 0x1p-24;
     bool ok = st == BN_OK ? compare_outputs(c, 1, y_floats, y[0], y[1], unit, absdot, why, ws)
                           : fail(why, ws, "call failed: %s", bn_last_error());
+    /* The canonical order itself stays within the f32 summation bound of the exact sum:
+     * each term sees one product rounding, at most ceil(K/16) - 1 lane additions and 4
+     * tree additions. */
+    float *exact = make_output(1, y_floats);
+    bn_f16_gemv_exact__ref(&w, c->r0, c->r1, x, exact);
+    const double canon_unit = ((double)((c->k + 15) / 16) + 5.0) * 0x1p-24;
+    for (size_t r = c->r0; ok && r < c->r1; r++)
+        if (!(fabs((double)y[1][r] - (double)exact[r]) <= canon_unit * absdot[r] * 1.0000001))
+            ok = fail(why, ws, "row %zu: the canonical order's %a is farther than the bound from the exact %a", r,
+                      y[1][r], exact[r]);
+    bn_guarded_free(exact);
     bn_guarded_free(data), bn_guarded_free(x), bn_guarded_free(y[0]), bn_guarded_free(y[1]);
     free(absdot);
     return ok;

@@ -1,0 +1,69 @@
+/* ops.c - RMSNorm, RoPE, FFN activations, softmax (see ops.h). */
+#include <math.h>
+#include <sleef.h>
+
+#include "kernels/common/half.h"
+#include "model/ops.h"
+
+void bn_rmsnorm(const float *x, const float *gain, size_t n, float eps, float *out)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++) sum += (double)x[i] * (double)x[i];
+    const float inv = (float)(1.0 / sqrt(sum / (double)n + (double)eps));
+    if (gain)
+        for (size_t i = 0; i < n; i++) out[i] = x[i] * inv * gain[i];
+    else
+        for (size_t i = 0; i < n; i++) out[i] = x[i] * inv;
+}
+
+void bn_rope_neox(float *head, size_t rot, const float *cos_row, const float *sin_row)
+{
+    const size_t half = rot / 2;
+    for (size_t i = 0; i < half; i++) {
+        const float a = head[i], b = head[i + half];
+        head[i] = a * cos_row[i] - b * sin_row[i];
+        head[i + half] = a * sin_row[i] + b * cos_row[i];
+    }
+}
+
+void bn_relu2_mul(const float *g, const float *u, size_t n, float *m)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float r = g[i] > 0.0f ? g[i] : 0.0f;
+        m[i] = r * r * u[i];
+    }
+}
+
+void bn_silu_mul(const float *g, const float *u, size_t n, float *m)
+{
+    for (size_t i = 0; i < n; i++) m[i] = g[i] / (1.0f + Sleef_expf_u10(-g[i])) * u[i];
+}
+
+void bn_softmax(float *x, size_t n)
+{
+    float max = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] > max) max = x[i];
+    float sum = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = Sleef_expf_u10(x[i] - max);
+        sum += x[i];
+    }
+    const float inv = 1.0f / sum;
+    for (size_t i = 0; i < n; i++) x[i] *= inv;
+}
+
+void bn_scale(float *y, size_t n, float s)
+{
+    for (size_t i = 0; i < n; i++) y[i] *= s;
+}
+
+void bn_add(float *y, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) y[i] += x[i];
+}
+
+void bn_f16_row_to_f32(const uint16_t *h, size_t n, float *out)
+{
+    for (size_t i = 0; i < n; i++) out[i] = bn_half_to_float(h[i]);
+}
