@@ -279,7 +279,18 @@ int main(int argc, char **argv)
         bench_release_machine(&mc);
         return 2;
     }
-    bench_print_machine(&o, &mc);
+    fprintf(stderr, "bench: read bandwidth before the kernels: %.2f GB/s (1 thread)\n",
+            mc.bw_pass_gbps[0][0]);
+
+    bench_results results = {0};
+    unsigned failures = 0;
+    for (size_t i = 0; i < shape_count; i++) {
+        bool first_k = true; /* A8 quant and TL lut once per K */
+        for (size_t j = 0; j < i; j++) first_k &= shapes[j].k != shapes[i].k;
+        failures += bench_shape_run(&o, &mc, &shapes[i], first_k, &results);
+    }
+    if (!bench_measure_bandwidth(&o, &mc, true)) failures++;
+    double wall = (double)(bn_now_ns() - start) * 1e-9;
 
     bn_receipt_bench rb;
     bn_receipt_bench_init(&rb, options_json(&o, shape_text));
@@ -289,16 +300,16 @@ int main(int argc, char **argv)
     bn_receipt_bench_peak(&rb, mc.peak_method, mc.have_peak ? &mc.peak_one : NULL,
                           mc.have_peak ? &mc.peak_all : NULL, mc.peak_reason);
     if (mc.pool.run.reps) bn_receipt_bench_pool(&rb, &mc.pool);
+    bench_print_machine(&o, &mc);
     report_skipped(&o, &rb);
-
     bench_print_header();
-    unsigned failures = 0;
-    for (size_t i = 0; i < shape_count; i++) {
-        bool first_k = true; /* A8 quant and TL lut once per K */
-        for (size_t j = 0; j < i; j++) first_k &= shapes[j].k != shapes[i].k;
-        failures += bench_shape_run(&o, &mc, &shapes[i], first_k, &rb);
+    for (size_t i = 0; i < results.count; i++) {
+        bench_finish_result(&mc, &results.items[i]);
+        bench_print_result(&results.items[i]);
+        bn_receipt_bench_result(&rb, &results.items[i]);
+        free(results.items[i].t.ns);
     }
-    double wall = (double)(bn_now_ns() - start) * 1e-9;
+    free(results.items);
     printf("\n%s: %u failures, %.1f s\n", failures ? "FAILED" : "done", failures, wall);
     int status = failures ? 1 : 0;
     if (o.receipt && failures) {

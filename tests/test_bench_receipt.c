@@ -52,7 +52,8 @@ Test(bench_receipt, structure_and_values)
     topo.llc_total_bytes = topo.llc_bytes;
     uint64_t bw1[] = {100, 90, 110}, bw2[] = {60, 50, 70}, pk[] = {10, 12, 11}, runs[] = {500},
              wakes[] = {9000};
-    bn_bench_bandwidth bw[2] = {{1, 1000, {bw1, 3, 0, 0}, 0}, {2, 1000, {bw2, 3, 0, 0}, 0}};
+    bn_bench_bandwidth bw[2] = {{1, 1000, 64000, {bw1, 3, 0, 0}, 2, 0, 7.5},
+                                {2, 1000, 64000, {bw2, 3, 0, 0}, 2, 0, 9.5}};
     for (int i = 0; i < 2; i++) bn_timing_summarize(&bw[i].t), bw[i].gbps = 1000 / bw[i].t.median_ns;
     bn_bench_peak one = {1, 640, {pk, 3, 0, 0}, 0, 0}, all = {2, 1280, {pk, 3, 0, 0}, 0, 0};
     bn_timing_summarize(&one.t), bn_timing_summarize(&all.t);
@@ -111,10 +112,13 @@ Test(bench_receipt, structure_and_values)
     cr_assert_eq(num(kb, "bandwidth.read_gbps_1thread"), 10.0);
     cr_assert_eq(num(kb, "bandwidth.read_gbps_all"), 1000.0 / 60);
     cr_assert_eq(num(kb, "bandwidth.threads_all"), 2);
-    cr_assert_eq(num(kb, "bandwidth.buffer_bytes"), 1000);
+    cr_assert_eq(num(kb, "bandwidth.buffer_bytes"), 64000);
+    cr_assert_eq(num(kb, "bandwidth.measurements.1.bytes"), 1000);
+    cr_assert_eq(num(kb, "bandwidth.measurements.1.sustained_gbps"), 9.5);
     cr_assert_str_eq(json_string_value(get(kb, "bandwidth.method")), "test method");
     cr_assert_eq(num(kb, "bandwidth.measurements.1.median_ns"), 60);
     cr_assert_eq(json_array_size(get(kb, "bandwidth.measurements.0.ns")), 3);
+    cr_assert_eq(num(kb, "bandwidth.measurements.0.reps_before"), 2);
     cr_assert(near(num(kb, "peak.vpdpbusd_per_s_1thread"), 640 / 11e-9));
     cr_assert(near(num(kb, "peak.int8_macs_per_s_all"), 64 * 1280 / 11e-9));
     cr_assert_eq(num(kb, "pool.wake_ns.median_ns"), 9000);
@@ -149,7 +153,7 @@ Test(bench_receipt, gops_only_for_gemm_and_missing_peak_has_a_reason)
     const bn_kernel *k;
     cr_assert_eq(bn_kernel_select(BN_FORMAT_A8, BN_OP_QUANT, &k), BN_OK);
     uint64_t ns[] = {10}, bwns[] = {10};
-    bn_bench_bandwidth bw = {1, 100, {bwns, 1, 10, 10}, 10};
+    bn_bench_bandwidth bw = {1, 100, 6400, {bwns, 1, 10, 10}, 1, 10, 5};
     bn_bench_result r = {.kernel = k,
                          .shape_name = "k2560",
                          .k = 2560,

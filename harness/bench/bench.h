@@ -41,13 +41,22 @@ typedef struct bench_machine {
     unsigned counts[BENCH_MAX_THREAD_COUNTS + 2], count_n;
     bn_pool *pools[BENCH_MAX_THREAD_COUNTS + 2]; /* pools[i] has counts[i] threads (NULL for 1) */
     bn_bench_bandwidth bw[BENCH_MAX_THREAD_COUNTS + 2]; /* bw[i] with counts[i] threads */
+    double bw_pass_gbps[2][BENCH_MAX_THREAD_COUNTS + 2]; /* before / after the kernels alone */
+    double bw_sustained_gbps[2][BENCH_MAX_THREAD_COUNTS + 2]; /* whole passes, stalls included */
+    size_t bw_cursor; /* next chunk of the arena the bandwidth probe reads */
     const char *read_probe;
-    char bw_method[512];
+    char bw_method[1024];
     bool have_peak;
     bn_bench_peak peak_one, peak_all;
     char peak_method[256], peak_reason[128];
     bn_bench_pool pool;
 } bench_machine;
+
+/* Results kept until the bandwidth is measured a second time, after the kernels. */
+typedef struct bench_results {
+    bn_bench_result *items; /* each owns its t.ns */
+    size_t count, cap;
+} bench_results;
 
 /* ---- machine.c */
 /* Topology, DRAM footprint, the arena (footprint + max_copy_bytes: room for the copies of
@@ -55,6 +64,10 @@ typedef struct bench_machine {
  * cost.  false (with a message on stderr) if something cannot be measured. */
 bool bench_measure_machine(const bench_options *o, size_t max_copy_bytes, bench_machine *mc);
 void bench_release_machine(bench_machine *mc);
+/* One pass of bandwidth repetitions: before the kernels (starts the lists), or after them
+ * (appends; the figures become the median over both passes: a shared host's bandwidth
+ * drifts over minutes, and both ends of the run bracket the kernels). */
+bool bench_measure_bandwidth(const bench_options *o, bench_machine *mc, bool after);
 /* The bandwidth entry and the pool of a measured thread count (NULL if not measured;
  * the pool is NULL for one thread). */
 const bn_bench_bandwidth *bench_bandwidth(const bench_machine *mc, unsigned threads);
@@ -75,7 +88,10 @@ bool bench_matches_filter(const bench_options *o, const bn_kernel *k);
  * K of the shape (A8 quant, TL lut), appending results.  Returns the number of
  * conformance failures (a failing kernel is reported and not timed). */
 unsigned bench_shape_run(const bench_options *o, const bench_machine *mc, const bench_shape *shape,
-                         bool with_activation_ops, bn_receipt_bench *rb);
+                         bool with_activation_ops, bench_results *out);
+/* gbps, best_gbps, pct_of_bandwidth, gops, tokens_per_s from the timings, the bytes and
+ * the final bandwidth (docs/receipts-kernel-bench.md gives the formulas). */
+void bench_finish_result(const bench_machine *mc, bn_bench_result *r);
 
 /* ---- table.c */
 void bench_print_machine(const bench_options *o, const bench_machine *mc);

@@ -248,7 +248,7 @@ static bool parallel_matches(const subject *s)
 
 /* ---- derived figures, exactly as docs/receipts-kernel-bench.md defines them */
 
-static void finish_result(const bench_machine *mc, bn_bench_result *r)
+void bench_finish_result(const bench_machine *mc, bn_bench_result *r)
 {
     const bn_bench_bandwidth *bw = bench_bandwidth(mc, r->threads);
     bn_op op = bn_kernel_op(r->kernel);
@@ -289,8 +289,20 @@ static unsigned bench_layout(const bn_kernel *k)
 
 /* ---- one kernel on one (shape, n): check, then every thread count */
 
+static bool keep_result(bench_results *out, const bn_bench_result *r)
+{
+    if (out->count == out->cap) {
+        size_t cap = out->cap ? 2 * out->cap : 64;
+        bn_bench_result *items = realloc(out->items, cap * sizeof *items);
+        if (!items) return false;
+        out->items = items, out->cap = cap;
+    }
+    out->items[out->count++] = *r;
+    return true;
+}
+
 static unsigned run_subject(const bench_options *o, const bench_machine *mc, subject *s,
-                            const char *shape_name, size_t m, bool dram, bn_receipt_bench *rb)
+                            const char *shape_name, size_t m, bool dram, bench_results *out)
 {
     const bn_kernel *k = s->k;
     bool matmul = bn_kernel_op(k) == BN_OP_GEMV || bn_kernel_op(k) == BN_OP_GEMM;
@@ -343,10 +355,15 @@ static unsigned run_subject(const bench_options *o, const bench_machine *mc, sub
                 failures++;
             }
         }
-        finish_result(mc, &r);
-        bench_print_result(&r);
-        if (r.passed) bn_receipt_bench_result(rb, &r);
-        free(r.t.ns);
+        fprintf(stderr, "  %-30s %-10s n=%-4zu threads=%u: median %.1f us, min %.1f us\n", bn_kernel_name(k),
+                shape_name, s->n, s->threads, r.t.median_ns / 1000.0, (double)r.t.min_ns / 1000.0);
+        if (!r.passed) {
+            free(r.t.ns);
+        } else if (!keep_result(out, &r)) {
+            fprintf(stderr, "bench: out of memory keeping results\n");
+            free(r.t.ns);
+            failures++;
+        }
     }
     return failures;
 }
@@ -354,7 +371,7 @@ static unsigned run_subject(const bench_options *o, const bench_machine *mc, sub
 /* ---- per shape */
 
 static unsigned run_matmuls(const bench_options *o, const bench_machine *mc, const bench_shape *shape,
-                            bn_format f, bn_receipt_bench *rb)
+                            bn_format f, bench_results *out)
 {
     unsigned failures = 0;
     size_t max_n = 1; /* token rows of activations and outputs: GEMM batches */
@@ -384,7 +401,7 @@ static unsigned run_matmuls(const bench_options *o, const bench_machine *mc, con
             for (count = 0; count < o->token_counts; count++) ns[count] = o->tokens[count];
         for (size_t j = 0; j < count; j++) {
             s.n = ns[j];
-            failures += run_subject(o, mc, &s, shape->name, shape->m, shape->dram, rb);
+            failures += run_subject(o, mc, &s, shape->name, shape->m, shape->dram, out);
         }
     }
     free_weights(&ws), free_acts(&acts), free(y);
@@ -393,7 +410,7 @@ static unsigned run_matmuls(const bench_options *o, const bench_machine *mc, con
 
 /* A8 quantisation and TL tables for token counts 1 and --tokens at K = shape->k. */
 static unsigned run_activation_ops(const bench_options *o, const bench_machine *mc, size_t k_cols,
-                                   bn_receipt_bench *rb)
+                                   bench_results *out)
 {
     unsigned failures = 0;
     char name[32];
@@ -417,7 +434,7 @@ static unsigned run_activation_ops(const bench_options *o, const bench_machine *
             s.qsum = malloc(ns[j] * sizeof(int32_t));
             s.lut = malloc(ns[j] * table + 1);
             if (build_acts(&acts, f, ns[j], k_cols) && s.y && s.q && s.qsum && s.lut)
-                failures += run_subject(o, mc, &s, name, 0, false, rb);
+                failures += run_subject(o, mc, &s, name, 0, false, out);
             else
                 failures++;
             free(s.y), free(s.q), free(s.qsum), free(s.lut);
@@ -428,15 +445,15 @@ static unsigned run_activation_ops(const bench_options *o, const bench_machine *
 }
 
 unsigned bench_shape_run(const bench_options *o, const bench_machine *mc, const bench_shape *shape,
-                         bool with_activation_ops, bn_receipt_bench *rb)
+                         bool with_activation_ops, bench_results *out)
 {
     unsigned failures = 0;
     if (shape->f16) {
-        failures += run_matmuls(o, mc, shape, BN_FORMAT_F16, rb);
+        failures += run_matmuls(o, mc, shape, BN_FORMAT_F16, out);
     } else {
         static const bn_format ternary[] = {BN_FORMAT_I2S, BN_FORMAT_QK256, BN_FORMAT_TL1, BN_FORMAT_TL2};
-        for (size_t i = 0; i < 4; i++) failures += run_matmuls(o, mc, shape, ternary[i], rb);
+        for (size_t i = 0; i < 4; i++) failures += run_matmuls(o, mc, shape, ternary[i], out);
     }
-    if (with_activation_ops) failures += run_activation_ops(o, mc, shape->k, rb);
+    if (with_activation_ops) failures += run_activation_ops(o, mc, shape->k, out);
     return failures;
 }

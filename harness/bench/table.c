@@ -14,11 +14,14 @@ void bench_print_machine(const bench_options *o, const bench_machine *mc)
            bn_cpu_model(), t->cores, mib(t->l2_bytes), t->llc_count, t->llc_level, mib(t->llc_bytes));
     printf("- DRAM placement rotates weight copies over %.0f MiB; mode %s; reps %s\n",
            mib(mc->dram_footprint), o->quick ? "quick" : "full", o->reps ? "fixed" : "adaptive");
-    printf("- Memory read bandwidth (%s):", mc->read_probe);
+    printf("- Memory read bandwidth (%s; median over %zu timed reads of %.0f MiB chunks rotating through "
+           "%.0f MiB, half before and half after the kernels):",
+           mc->read_probe, mc->bw[0].t.reps, mib(mc->bw[0].bytes), mib(mc->bw[0].buffer_bytes));
     for (unsigned i = 0; i < mc->count_n; i++)
-        printf("%s %u thread%s %.2f GB/s", i ? "," : "", mc->bw[i].threads, mc->bw[i].threads > 1 ? "s" : "",
-               mc->bw[i].gbps);
-    printf(" (median of %zu reads of %.0f MiB)\n", mc->bw[0].t.reps, mib(mc->bw[0].bytes));
+        printf("%s %u thread%s %.2f GB/s (before %.2f, after %.2f; sustained over whole passes %.2f)",
+               i ? ";" : "", mc->bw[i].threads, mc->bw[i].threads > 1 ? "s" : "", mc->bw[i].gbps,
+               mc->bw_pass_gbps[0][i], mc->bw_pass_gbps[1][i], mc->bw[i].sustained_gbps);
+    printf("\n");
     if (mc->have_peak)
         printf(
             "- Peak zmm vpdpbusd: 1 thread %.3g/s = %.3g int8 MAC/s; %u threads %.3g/s = %.3g int8 MAC/s\n",

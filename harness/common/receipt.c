@@ -188,14 +188,16 @@ void bn_receipt_bench_bandwidth(bn_receipt_bench *rb, const char *method, const 
     for (size_t i = 0; i < count; i++) {
         json_t *e = json_pack("{s:i, s:I}", "threads", (int)m[i].threads, "bytes", (json_int_t)m[i].bytes);
         put_timing(e, &m[i].t);
+        json_object_set_new(e, "reps_before", json_integer((json_int_t)m[i].reps_before));
+        json_object_set_new(e, "sustained_gbps", json_real(m[i].sustained_gbps));
         json_object_set_new(e, "gbps", json_real(m[i].gbps));
         json_array_append_new(list, e);
     }
     json_object_set_new(rb->body, "bandwidth",
                         json_pack("{s:f, s:f, s:i, s:I, s:s, s:s, s:o}", "read_gbps_1thread", one->gbps,
                                   "read_gbps_all", all->gbps, "threads_all", (int)all->threads,
-                                  "buffer_bytes", (json_int_t)all->bytes, "method", method, "probe", probe,
-                                  "measurements", list));
+                                  "buffer_bytes", (json_int_t)all->buffer_bytes, "method", method, "probe",
+                                  probe, "measurements", list));
 }
 
 static json_t *peak_entry(const bn_bench_peak *p)

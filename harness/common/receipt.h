@@ -46,12 +46,15 @@ typedef struct bn_timing {
 /* Fill median_ns and min_ns from ns[0..reps). */
 void bn_timing_summarize(bn_timing *t);
 
-/* Memory read bandwidth with `threads` threads: bytes read per repetition. */
+/* Memory read bandwidth with `threads` threads. */
 typedef struct bn_bench_bandwidth {
     unsigned threads;
-    uint64_t bytes;
+    uint64_t bytes; /* read per repetition (one chunk) */
+    uint64_t buffer_bytes; /* the buffer the chunks rotate through */
     bn_timing t;
+    size_t reps_before; /* t.ns[0..reps_before) were measured before the kernels */
     double gbps; /* bytes / median_ns (1 GB = 1e9 bytes) */
+    double sustained_gbps; /* bytes of whole passes / their wall time, stalls included */
 } bn_bench_bandwidth;
 
 /* Peak vpdpbusd rate with `threads` threads. */
