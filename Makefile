@@ -186,9 +186,12 @@ conformance: build/native/bin/conform build/native/bin/verify-receipt
 conformance-arm: build/arm/bin/conform
 	$(Q)$(QEMU) build/arm/bin/conform --quick
 
-test-san: build/san/bin/unit-tests build/san/bin/conform
+test-san: build/san/bin/unit-tests build/san/bin/conform build/san/bin/bench
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
+	@# the benchmark harness itself: every kernel, small shapes, 3 reps (~10 s; table discarded)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/bench --quick --quiet --reps 3 --dram-bytes 67108864 \
+	    --shapes attn_kv,cache,cache_head > /dev/null
 
 # ---------------------------------------------------------------- fixtures (docs/gguf.md)
 # The bundled TinyStories models, and tiny synthetic models of both architectures.

@@ -32,9 +32,9 @@
 #include "dispatch/pool.h"
 
 /* Spin about as long as waking a sleeping thread costs (never worse than twice the best
- * choice in hindsight): bench measures that wake-up (docs/performance.md, "pool"); on
- * the shared VM this was tuned on it is ~100 us, far above the few microseconds
- * between the matmuls of a decode step. */
+ * choice in hindsight).  bench measures that wake-up (docs/performance.md, "The thread
+ * pool"): medians of 60-90 us on the shared VM this was tuned on, far above the few
+ * microseconds between the matmuls of a decode step. */
 #define DEFAULT_SPIN_US 200
 #define MAX_SPIN_US 1000000
 #define CACHE_LINE 64

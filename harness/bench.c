@@ -1,7 +1,7 @@
 /*
  * bench.c - per-kernel microbenchmarks against the machine's own measured limits.
  *
- *   bench [--quick] [--filter SUB[,SUB..]] [--shapes NAME|MxK[,..]] [--reps N]
+ *   bench [--quick] [--quiet] [--filter SUB[,SUB..]] [--shapes NAME|MxK[,..]] [--reps N]
  *         [--threads N[,N..]] [--tokens N[,N..]] [--budget SECONDS] [--dram-bytes N]
  *         [--receipt FILE] [--list-shapes]
  *
@@ -41,10 +41,11 @@ static const char *const quick_shapes = "attn_qo,cache,cache_head";
 static void usage(FILE *to)
 {
     fprintf(to,
-            "usage: bench [--quick] [--filter SUB[,SUB..]] [--shapes NAME|MxK[,..]] [--reps N]\n"
+            "usage: bench [--quick] [--quiet] [--filter SUB[,SUB..]] [--shapes NAME|MxK[,..]] [--reps N]\n"
             "             [--threads N[,N..]] [--tokens N[,N..]] [--budget SECONDS] [--dram-bytes N]\n"
             "             [--receipt FILE] [--list-shapes]\n"
             "  --quick       shapes %s, tokens 16, 3..11 reps within 0.05 s each\n"
+            "  --quiet       no progress lines on stderr\n"
             "  --filter      only kernels whose name contains one of the substrings\n"
             "  --shapes      shape names (--list-shapes) or MxK (DRAM placement, every matmul kernel)\n"
             "  --reps        exactly N timed calls per result (default: as many as fit the budget,\n"
@@ -104,6 +105,8 @@ static bool parse_options(int argc, char **argv, bench_options *o, bool *list_sh
         unsigned long long n;
         if (strcmp(a, "--quick") == 0)
             o->quick = true;
+        else if (strcmp(a, "--quiet") == 0)
+            o->quiet = true;
         else if (strcmp(a, "--list-shapes") == 0)
             *list_shapes = true;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -279,8 +282,9 @@ int main(int argc, char **argv)
         bench_release_machine(&mc);
         return 2;
     }
-    fprintf(stderr, "bench: read bandwidth before the kernels: %.2f GB/s (1 thread)\n",
-            mc.bw_pass_gbps[0][0]);
+    if (!o.quiet)
+        fprintf(stderr, "bench: read bandwidth before the kernels: %.2f GB/s (1 thread)\n",
+                mc.bw_pass_gbps[0][0]);
 
     bench_results results = {0};
     unsigned failures = 0;

@@ -20,6 +20,7 @@
 
 typedef struct bench_options {
     bool quick;
+    bool quiet; /* no progress lines on stderr */
     const char *filter; /* kernel-name substring, NULL = all */
     const char *shapes; /* comma list of shape names or MxK, NULL = the default set */
     const char *receipt;

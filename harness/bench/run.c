@@ -329,7 +329,6 @@ static unsigned run_subject(const bench_options *o, const bench_machine *mc, sub
         s->threads = counts[i];
         s->pool = bench_pool(mc, s->threads);
         bn_bench_result r = {.kernel = k,
-                             .shape_name = shape_name,
                              .m = m,
                              .k = s->acts->k,
                              .n = s->n,
@@ -339,6 +338,7 @@ static unsigned run_subject(const bench_options *o, const bench_machine *mc, sub
                              .footprint_bytes = matmul ? s->ws->map_bytes : 0,
                              .passed = true};
         snprintf(r.case_str, sizeof r.case_str, "%s", case_str);
+        snprintf(r.shape_name, sizeof r.shape_name, "%s", shape_name);
         r.bytes_kind = matmul                           ? "weights"
                        : bn_kernel_op(k) == BN_OP_QUANT ? "f32 activations"
                                                         : "int8 activations";
@@ -355,8 +355,10 @@ static unsigned run_subject(const bench_options *o, const bench_machine *mc, sub
                 failures++;
             }
         }
-        fprintf(stderr, "  %-30s %-10s n=%-4zu threads=%u: median %.1f us, min %.1f us\n", bn_kernel_name(k),
-                shape_name, s->n, s->threads, r.t.median_ns / 1000.0, (double)r.t.min_ns / 1000.0);
+        if (!o->quiet)
+            fprintf(stderr, "  %-30s %-10s n=%-4zu threads=%u: median %.1f us, min %.1f us\n",
+                    bn_kernel_name(k), shape_name, s->n, s->threads, r.t.median_ns / 1000.0,
+                    (double)r.t.min_ns / 1000.0);
         if (!r.passed) {
             free(r.t.ns);
         } else if (!keep_result(out, &r)) {

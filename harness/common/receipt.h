@@ -77,7 +77,7 @@ typedef struct bn_bench_pool {
 /* One timed (kernel, shape, threads). */
 typedef struct bn_bench_result {
     const bn_kernel *kernel;
-    const char *shape_name;
+    char shape_name[32]; /* a copy: results outlive the loops that name their shapes */
     size_t m, k, n; /* m = 0 for ops without a weight matrix (a8 quant, tl lut) */
     unsigned threads;
     bool dram; /* placement: weights streamed from DRAM (rotation) or cache-resident */
