@@ -32,20 +32,19 @@ typedef struct weight_set {
     bn_format format;
     size_t m, k;
     unsigned lr;
-    bool dram;
-    uint8_t *base;
+    uint8_t *base; /* in the arena, which outlives every set */
     size_t layout_bytes, stride, copies, map_bytes;
     size_t next; /* the copy the next call reads: least recently used, across subjects */
     float scale;
 } weight_set;
 
-static void free_weights(weight_set *ws) { memset(ws, 0, sizeof *ws); /* the arena stays */ }
+static void forget_weights(weight_set *ws) { memset(ws, 0, sizeof *ws); }
 
 /* Copy 0 from seeded random values (packed by the reference twin), then its copies. */
 static bool build_weights(weight_set *ws, const bench_machine *mc, bn_format f, size_t m, size_t k,
                           unsigned lr, bool dram)
 {
-    *ws = (weight_set){.format = f, .m = m, .k = k, .lr = lr, .dram = dram, .scale = 0.0173f};
+    *ws = (weight_set){.format = f, .m = m, .k = k, .lr = lr, .scale = 0.0173f};
     if (f == BN_FORMAT_F16)
         ws->layout_bytes = m * k * 2;
     else if (bn_weights_bytes(f, m, k, lr, &ws->layout_bytes) != BN_OK) {
@@ -386,10 +385,15 @@ static unsigned run_matmuls(const bench_options *o, const bench_machine *mc, con
         const bn_kernel *k = bn_kernel_at(i);
         bn_op op = bn_kernel_op(k);
         if (bn_kernel_format(k) != f || (op != BN_OP_GEMV && op != BN_OP_GEMM)) continue;
-        if (!bn_kernel_usable(k) || !bench_matches_filter(o, k) || !k_fits(k, shape->k)) continue;
+        if (!bn_kernel_usable(k) || !bench_matches_filter(o, k)) continue;
+        if (!k_fits(k, shape->k)) {
+            fprintf(stderr, "bench: note: %s skipped on %s: K = %zu breaks its K alignment\n",
+                    bn_kernel_name(k), shape->name, shape->k);
+            continue;
+        }
         unsigned lr = f == BN_FORMAT_F16 ? 1 : bench_layout(k);
         if (!ws.base || ws.lr != lr) {
-            free_weights(&ws), free_acts(&acts), free(y);
+            forget_weights(&ws), free_acts(&acts), free(y);
             y = malloc(max_n * shape->m * sizeof(float));
             if (!y || !build_weights(&ws, mc, f, shape->m, shape->k, lr, shape->dram) ||
                 !build_acts(&acts, f, max_n, shape->k)) {
@@ -406,7 +410,7 @@ static unsigned run_matmuls(const bench_options *o, const bench_machine *mc, con
             failures += run_subject(o, mc, &s, shape->name, shape->m, shape->dram, out);
         }
     }
-    free_weights(&ws), free_acts(&acts), free(y);
+    forget_weights(&ws), free_acts(&acts), free(y);
     return failures;
 }
 
