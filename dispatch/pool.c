@@ -33,7 +33,7 @@
 
 /* Spin about as long as waking a sleeping thread costs (never worse than twice the best
  * choice in hindsight).  bench measures that wake-up (docs/performance.md, "The thread
- * pool"): medians of 60-90 us on the shared VM this was tuned on, far above the few
+ * pool"): medians of 58-108 us on the shared VM this was tuned on, far above the few
  * microseconds between the matmuls of a decode step. */
 #define DEFAULT_SPIN_US 200
 #define MAX_SPIN_US 1000000
