@@ -118,6 +118,15 @@ $(eval $(call variant,san,$(SAN_CC),$(SAN_FLAGS),-fsanitize=address$(,)undefined
 ARM_SYS := -isystem /usr/include/aarch64-linux-gnu -idirafter /usr/include
 $(eval $(call variant,arm,$(ARM_CC),-march=armv8-a $(ARM_SYS),-L/usr/lib/aarch64-linux-gnu $(LIBS),$(ARM_ISAS)))
 
+# The receipt schema, compiled into verify-receipt as a C string so that the tool checks the
+# schema it was built with wherever it runs (receipts/schema.json is the source).
+build/%/gen/receipt_schema.h: receipts/schema.json
+	@mkdir -p $(@D)
+	@{ echo '/* generated from receipts/schema.json by the Makefile */'; \
+	   echo 'static const char bn_receipt_schema_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+$(foreach v,native san arm,$(eval build/$(v)/harness/common/verify.o: build/$(v)/gen/receipt_schema.h))
+
 # ---------------------------------------------------------------- native products
 SONAME  := libbitnet.so.$(word 1,$(subst ., ,$(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)))
 VERSION := $(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)
