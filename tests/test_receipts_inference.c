@@ -281,17 +281,17 @@ Test(receipts_inference, model_size_and_hash)
 
 /* ---------------------------------------------------------------- the command line */
 
-/* Run bn_verify_main with stdout captured into out. */
+/* Run bn_verify_main with stdout and stderr captured into out. */
 static int run_cli(char *out, size_t size, int argc, const char **argv)
 {
     char path[] = "/tmp/bn-verify-out-XXXXXX";
-    int fd = mkstemp(path), saved = dup(1);
-    fflush(stdout);
-    dup2(fd, 1);
+    int fd = mkstemp(path), saved = dup(1), saved_err = dup(2);
+    fflush(stdout), fflush(stderr);
+    dup2(fd, 1), dup2(fd, 2);
     int status = bn_verify_main(argc, (char **)argv);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
+    fflush(stdout), fflush(stderr);
+    dup2(saved, 1), dup2(saved_err, 2);
+    close(saved), close(saved_err);
     lseek(fd, 0, SEEK_SET);
     ssize_t n = read(fd, out, size - 1);
     out[n > 0 ? n : 0] = '\0';
@@ -322,6 +322,7 @@ Test(receipts_inference, command_line_exit_codes)
 
     const char *missing[] = {"verify-receipt", "/nonexistent/receipt.json"};
     cr_expect_eq(run_cli(out, sizeof out, 2, missing), 2);
+    cr_expect(strstr(out, "verify-receipt: unable to open /nonexistent/receipt.json") != NULL, "%s", out);
     const char *none[] = {"verify-receipt"};
     cr_expect_eq(run_cli(out, sizeof out, 1, none), 2);
     const char *unknown[] = {"verify-receipt", "--strict", X86_RECEIPT};

@@ -433,8 +433,9 @@ bn_status bn_schema_load(const char *path, bn_schema **out)
 {
     json_error_t err;
     json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (!doc)
+    if (!doc && err.line > 0)
         return bn_fail(BN_E_IO, "schema %s: line %d column %d: %s", path, err.line, err.column, err.text);
+    if (!doc) return bn_fail(BN_E_IO, "schema: %s", err.text);
     bn_status st = bn_schema_compile(doc, path, out);
     json_decref(doc);
     return st;

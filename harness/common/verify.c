@@ -313,8 +313,11 @@ int bn_verify_main(int argc, char **argv)
         json_error_t err;
         json_t *receipt = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
         if (!receipt) {
-            fprintf(stderr, "verify-receipt: %s: line %d column %d: %s\n", file, err.line, err.column,
-                    err.text);
+            if (err.line > 0)
+                fprintf(stderr, "verify-receipt: %s: line %d column %d: %s\n", file, err.line, err.column,
+                        err.text);
+            else
+                fprintf(stderr, "verify-receipt: %s\n", err.text);
             worst = 2;
             continue;
         }
