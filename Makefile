@@ -169,6 +169,18 @@ test-san: build/san/bin/unit-tests build/san/bin/conform
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
 
+# ---------------------------------------------------------------- golden vectors
+# fixtures/golden pins the reference twins (tests/test_golden.c); tools/make-golden.c
+# computes the expected outputs along independent paths (fixtures/golden/MANIFEST.md).
+.PHONY: golden golden-check
+golden: build/native/bin/make-golden
+	$(Q)build/native/bin/make-golden fixtures/golden
+
+golden-check: build/native/bin/make-golden
+	@rm -rf build/golden-check && mkdir -p build/golden-check
+	$(Q)build/native/bin/make-golden build/golden-check
+	$(Q)diff -r fixtures/golden build/golden-check && echo "golden-check: fixtures/golden is exactly what make-golden writes"
+
 # ---------------------------------------------------------------- bench
 .PHONY: bench
 bench: build/native/bin/bench
