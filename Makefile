@@ -150,8 +150,8 @@ build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_HOBJS
 
 CONFORM_RECEIPT ?= build/receipts/conformance.json
 
-.PHONY: test unit conformance conformance-arm test-san lint
-test: all lint unit conformance conformance-arm test-san
+.PHONY: test unit conformance conformance-arm test-san lint install-test
+test: all lint unit golden-check conformance conformance-arm test-san install-test
 	@echo "make test: all passed"
 
 unit: build/native/bin/unit-tests
@@ -162,12 +162,19 @@ conformance: build/native/bin/conform build/native/bin/verify-receipt
 	$(Q)build/native/bin/conform --receipt $(CONFORM_RECEIPT)
 	$(Q)build/native/bin/verify-receipt $(CONFORM_RECEIPT)
 
-conformance-arm: build/arm/bin/conform
-	$(Q)$(QEMU) build/arm/bin/conform --quick
+# The aarch64 receipt is verified by the native verifier: receipts check across architectures.
+conformance-arm: build/arm/bin/conform build/native/bin/verify-receipt
+	@mkdir -p build/receipts
+	$(Q)$(QEMU) build/arm/bin/conform --quick --receipt build/receipts/conformance-aarch64.json
+	$(Q)build/native/bin/verify-receipt build/receipts/conformance-aarch64.json
 
 test-san: build/san/bin/unit-tests build/san/bin/conform
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
+
+# make install into a temporary prefix; docs/examples/gemv.c built with pkg-config and run.
+install-test: build/native/libbitnet.a build/native/libbitnet.so
+	$(Q)MAKE="$(MAKE)" CC="$(CC)" tests/install-test.sh
 
 # ---------------------------------------------------------------- golden vectors
 # fixtures/golden pins the reference twins (tests/test_golden.c); tools/make-golden.c
@@ -211,12 +218,16 @@ clean:
 help:
 	@echo "libbitnet $(VERSION) - targets:"
 	@echo "  all           library (static + shared), tools, conformance harness  [default]"
-	@echo "  test          everything below that checks: lint, unit tests, conformance on this"
-	@echo "                CPU, conformance of the aarch64 build under qemu, ASan+UBSan run"
+	@echo "  test          everything that checks: lint, unit tests, golden-check, conformance on"
+	@echo "                this CPU and of the aarch64 build under qemu (both receipts verified),"
+	@echo "                ASan+UBSan run, install-test"
 	@echo "  conformance   every usable kernel against its reference twin; writes and verifies"
 	@echo "                a receipt (CONFORM_RECEIPT=$(CONFORM_RECEIPT))"
 	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
+	@echo "  install-test  install into a temporary prefix and build docs/examples/gemv.c with pkg-config"
+	@echo "  golden        regenerate fixtures/golden (tools/make-golden.c); golden-check compares"
+	@echo "  unit          Criterion unit tests (build/native/bin/unit-tests); test-san: ASan+UBSan"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
 	@echo "  clean         remove build/"
 	@echo "variables: CC (gcc|clang), WERROR=0|1, V=1 verbose, OPT, QEMU, ARM_CC"
