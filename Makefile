@@ -10,6 +10,7 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY: # keep intermediate objects (tools/*.o), so a second make has nothing to redo
 
 CC        ?= cc
 ifeq ($(origin CC),default)
