@@ -73,14 +73,12 @@ static size_t rule_index(const char *id)
     return RULE_COUNT;
 }
 
-/* Which rules were checked, as a bit set over the table (fewer than 64 rules). */
-static _Thread_local uint64_t checked_rules;
+_Static_assert(RULE_COUNT <= 64, "bn_verifier.checked is a 64-bit set of rules");
 
 void bn_verify_checked(bn_verifier *v, const char *rule)
 {
-    (void)v;
     size_t i = rule_index(rule);
-    if (i < RULE_COUNT) checked_rules |= (uint64_t)1 << i;
+    if (i < RULE_COUNT) v->checked |= (uint64_t)1 << i;
 }
 
 void bn_verify_broken(bn_verifier *v, const char *rule, const char *fmt, ...)
@@ -210,8 +208,7 @@ bn_status bn_verify_receipt(const json_t *receipt, const bn_schema *schema, cons
 {
     static const bn_verify_options none = {NULL};
     memset(result, 0, sizeof *result);
-    bn_verifier v = {receipt, options ? options : &none, report, ctx, result, "", 0, 0, {0}, false, BN_OK};
-    checked_rules = 0;
+    bn_verifier v = {receipt, options ? options : &none, report, ctx, result, "", 0, 0, {0}, false, BN_OK, 0};
 
     const json_t *version = json_object_get(receipt, "schema_version");
     const char *kind = json_string_value(json_object_get(receipt, "kind"));
@@ -248,7 +245,7 @@ bn_status bn_verify_receipt(const json_t *receipt, const bn_schema *schema, cons
         snprintf(result->note, sizeof result->note, "honesty rules not checked: fix the errors above first");
     }
     if (v.io_status != BN_OK) return v.io_status;
-    for (size_t i = 0; i < RULE_COUNT; i++) result->rules += (checked_rules >> i) & 1;
+    for (size_t i = 0; i < RULE_COUNT; i++) result->rules += (v.checked >> i) & 1;
     return BN_OK;
 }
 

@@ -57,6 +57,7 @@ typedef struct bn_verifier {
     bn_resolution resolution; /* bn_resolve_arch of the recorded features and overrides */
     bool resolved; /* the overrides resolved (R-OVERRIDES held) */
     bn_status io_status; /* BN_E_IO if a model file could not be read */
+    uint64_t checked; /* the rules checked, one bit per entry of the rule table */
 } bn_verifier;
 
 void bn_verify_broken(bn_verifier *v, const char *rule, const char *fmt, ...)
