@@ -217,4 +217,40 @@ Test(calls, lookup_table_formats)
     cr_expect_eq(bn_gemv(gemv, &view, 4, 8, &x, y), BN_OK, "%s", bn_last_error());
     view.layout_rows = 300;
     REFUSED(bn_gemv(gemv, &view, 0, 8, &x, y), BN_E_INVALID_ARGUMENT, "exceeds 256");
+
+    /* a kernel bound to one tiled layout refuses weights packed in another */
+    struct bn_kernel tiled = *gemv;
+    tiled.layout_rows = 8;
+    view.layout_rows = 4;
+    REFUSED(bn_gemv(&tiled, &view, 0, 8, &x, y), BN_E_INVALID_ARGUMENT,
+            "reads layout_rows 8, weights have 4");
+    REFUSED(bn_weights_unpack(kernel(BN_FORMAT_TL1, BN_OP_UNPACK), NULL, t, 8), BN_E_INVALID_ARGUMENT,
+            "weights are NULL");
+}
+
+Test(calls, every_wrapper_checks_its_kernel)
+{
+    problem p;
+    make_problem(&p);
+    float y[8], out[8 * 128];
+    const bn_kernel *gemv = kernel(BN_FORMAT_I2S, BN_OP_GEMV), *f16 = kernel(BN_FORMAT_F16, BN_OP_GEMV);
+    REFUSED(bn_gemm(gemv, &p.view, 0, 8, 1, &p.act, y, 32), BN_E_INVALID_ARGUMENT,
+            "implements gemv, not gemm");
+    REFUSED(bn_weights_unpack(gemv, &p.view, p.t, 128), BN_E_INVALID_ARGUMENT, "implements gemv, not unpack");
+    REFUSED(bn_weights_pack(gemv, 8, 128, p.t, 128, 1.0f, 1, p.w), BN_E_INVALID_ARGUMENT,
+            "implements gemv, not pack");
+    REFUSED(bn_weights_quantize(gemv, 8, 128, out, 512, p.w), BN_E_INVALID_ARGUMENT,
+            "implements gemv, not quant");
+    REFUSED(bn_a8_quantize(NULL, 1, 128, p.x, 0, p.q, 128, &p.s, &p.qsum), BN_E_INVALID_ARGUMENT,
+            "kernel is NULL");
+
+    uint16_t half[4 * 16] = {0};
+    bn_weights hw = {half, 4, 16, 1.0f, 1, BN_FORMAT_F16};
+    REFUSED(bn_f16_gemv(f16, &hw, 0, 4, NULL, y), BN_E_INVALID_ARGUMENT, "NULL x or y");
+    REFUSED(bn_f16_gemv(f16, &hw, 0, 4, p.x, NULL), BN_E_INVALID_ARGUMENT, "NULL x or y");
+    REFUSED(bn_f16_gemv(f16, &hw, 2, 5, p.x, y), BN_E_INVALID_ARGUMENT, "row range [2, 5) outside [0, 4)");
+    REFUSED(bn_f16_gemv(f16, &p.view, 0, 4, p.x, y), BN_E_INVALID_ARGUMENT, "weights are i2s");
+    REFUSED(bn_f16_gemv(f16, NULL, 0, 4, p.x, y), BN_E_INVALID_ARGUMENT, "weights are NULL");
+    cr_expect_eq(bn_f16_gemv(f16, &hw, 0, 4, p.x, y), BN_OK, "%s", bn_last_error());
+    cr_expect_eq(y[3], 0.0f);
 }
