@@ -10,6 +10,7 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY: # keep intermediate objects (tools/*.o), so a second make has nothing to redo
 
 CC        ?= cc
 ifeq ($(origin CC),default)
@@ -133,6 +134,15 @@ $(eval $(call variant,fuzz,$(FUZZ_CC),-fsanitize=fuzzer-no-link $(FUZZ_SAN),$(FU
 ARM_SYS := -isystem /usr/include/aarch64-linux-gnu -idirafter /usr/include
 $(eval $(call variant,arm,$(ARM_CC),-march=armv8-a $(ARM_SYS),-L/usr/lib/aarch64-linux-gnu $(LIBS),$(ARM_ISAS)))
 
+# The receipt schema, compiled into verify-receipt as a C string so that the tool checks the
+# schema it was built with wherever it runs (receipts/schema.json is the source).
+build/%/gen/receipt_schema.h: receipts/schema.json
+	@mkdir -p $(@D)
+	@{ echo '/* generated from receipts/schema.json by the Makefile */'; \
+	   echo 'static const char bn_receipt_schema_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+$(foreach v,native san arm,$(eval build/$(v)/harness/common/verify.o: build/$(v)/gen/receipt_schema.h))
+
 # ---------------------------------------------------------------- native products
 SONAME  := libbitnet.so.$(word 1,$(subst ., ,$(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)))
 VERSION := $(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)
@@ -166,22 +176,30 @@ alloc-test: build/native/bin/alloc-count fixtures
 
 CONFORM_RECEIPT ?= build/receipts/conformance.json
 
-.PHONY: test unit conformance conformance-arm test-san lint
-test: all lint unit conformance conformance-arm test-san alloc-test
+# Everything that checks, in order of cost.  The unit tests need the fixture models.
+.PHONY: test unit conformance conformance-arm arm-model test-san lint install-test
+test: all lint unit golden-check conformance conformance-arm arm-model test-san alloc-test install-test fuzz-smoke
 	@echo "make test: all passed"
 
-unit: build/native/bin/unit-tests
+unit: build/native/bin/unit-tests fixtures
 	$(Q)build/native/bin/unit-tests --jobs 2
+
+# The real TinyStories models on AArch64 (qemu): every format, both NEON tiers.
+arm-model: build/arm/bin/bitnet fixtures
+	$(Q)tests/scripts/arm-tinystories.sh build/arm/bin/bitnet "$(QEMU)"
 
 conformance: build/native/bin/conform build/native/bin/verify-receipt
 	@mkdir -p $(dir $(CONFORM_RECEIPT))
 	$(Q)build/native/bin/conform --receipt $(CONFORM_RECEIPT)
 	$(Q)build/native/bin/verify-receipt $(CONFORM_RECEIPT)
 
-conformance-arm: build/arm/bin/conform
-	$(Q)$(QEMU) build/arm/bin/conform --quick
+# The aarch64 receipt is verified by the native verifier: receipts check across architectures.
+conformance-arm: build/arm/bin/conform build/native/bin/verify-receipt
+	@mkdir -p build/receipts
+	$(Q)$(QEMU) build/arm/bin/conform --quick --receipt build/receipts/conformance-aarch64.json
+	$(Q)build/native/bin/verify-receipt build/receipts/conformance-aarch64.json
 
-test-san: build/san/bin/unit-tests build/san/bin/conform
+test-san: build/san/bin/unit-tests build/san/bin/conform fixtures
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
 
@@ -240,6 +258,22 @@ fuzz: build/fuzz/bin/fuzz-gguf $(FUZZ_SEEDS)/.stamp
 fuzz-smoke:
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
+# make install into a temporary prefix; docs/examples/gemv.c built with pkg-config and run.
+install-test: build/native/libbitnet.a build/native/libbitnet.so
+	$(Q)MAKE="$(MAKE)" CC="$(CC)" tests/install-test.sh
+
+# ---------------------------------------------------------------- golden vectors
+# fixtures/golden pins the reference twins (tests/test_golden.c); tools/make-golden.c
+# computes the expected outputs along independent paths (fixtures/golden/MANIFEST.md).
+.PHONY: golden golden-check
+golden: build/native/bin/make-golden
+	$(Q)build/native/bin/make-golden fixtures/golden
+
+golden-check: build/native/bin/make-golden
+	@rm -rf build/golden-check && mkdir -p build/golden-check
+	$(Q)build/native/bin/make-golden build/golden-check
+	$(Q)diff -r fixtures/golden build/golden-check && echo "golden-check: fixtures/golden is exactly what make-golden writes"
+
 # ---------------------------------------------------------------- bench
 .PHONY: bench
 bench: build/native/bin/bench
@@ -270,12 +304,16 @@ clean:
 help:
 	@echo "libbitnet $(VERSION) - targets:"
 	@echo "  all           library (static + shared), tools, conformance harness  [default]"
-	@echo "  test          everything below that checks: lint, unit tests, conformance on this"
-	@echo "                CPU, conformance of the aarch64 build under qemu, ASan+UBSan run"
+	@echo "  test          everything that checks: lint, unit tests, golden-check, conformance on"
+	@echo "                this CPU and of the aarch64 build under qemu (both receipts verified),"
+	@echo "                ASan+UBSan run, install-test"
 	@echo "  conformance   every usable kernel against its reference twin; writes and verifies"
 	@echo "                a receipt (CONFORM_RECEIPT=$(CONFORM_RECEIPT))"
 	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
+	@echo "  install-test  install into a temporary prefix and build docs/examples/gemv.c with pkg-config"
+	@echo "  golden        regenerate fixtures/golden (tools/make-golden.c); golden-check compares"
+	@echo "  unit          Criterion unit tests (build/native/bin/unit-tests); test-san: ASan+UBSan"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
 	@echo "  fixtures      GGUF models in build/fixtures: TinyStories 1M/3M (converted), tiny synthetic"
 	@echo "  fixture-2b4t  build/fixtures/layout-2b4t.gguf: the released 2B4T layout, random weights"

@@ -364,6 +364,11 @@ static bool parse(int argc, char **argv, options *o)
             return false;
         }
     }
+    if (o->receipt && (o->kernel || o->single_case || o->list)) {
+        fprintf(stderr, "conform: --receipt records a run of the whole registry; it cannot be combined with "
+                        "--kernel, --case or --list\n");
+        return false;
+    }
     return true;
 }
 
