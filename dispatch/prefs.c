@@ -20,7 +20,7 @@ typedef struct preference {
 } preference;
 
 static const preference preferences[] = {
-    {BN_FORMAT_A8, BN_OP_QUANT, LIST("bn_a8_quant__scalar")},
+    {BN_FORMAT_A8, BN_OP_QUANT, LIST("bn_a8_quant__neondot", "bn_a8_quant__neon", "bn_a8_quant__scalar")},
     {BN_FORMAT_I2S, BN_OP_QUANT, LIST("bn_i2s_quant__scalar")},
     {BN_FORMAT_I2S, BN_OP_DEQUANT, LIST("bn_i2s_dequant__scalar")},
     {BN_FORMAT_I2S, BN_OP_PACK, LIST("bn_i2s_pack__scalar")},
@@ -51,7 +51,7 @@ static const preference preferences[] = {
     {BN_FORMAT_TL2, BN_OP_LUT, LIST("bn_tl2_lut__scalar")},
     {BN_FORMAT_TL2, BN_OP_GEMV, LIST("bn_tl2_gemv_1x4__scalar")},
     {BN_FORMAT_TL2, BN_OP_GEMM, LIST("bn_tl2_gemm_4x4__scalar")},
-    {BN_FORMAT_F16, BN_OP_GEMV, LIST("bn_f16_gemv_1x4__scalar")},
+    {BN_FORMAT_F16, BN_OP_GEMV, LIST("bn_f16_gemv_1x4__neon", "bn_f16_gemv_1x4__scalar")},
 };
 
 const char *const *bn_preferences(bn_format fmt, bn_op op)

@@ -1,7 +1,6 @@
 /*
  * neon_codes.h - shared by the NEON I2_S and QK256 kernels (static inline only): the
- * geometry of a row of 2-bit codes, the partial last group of QK256, the code decoders and
- * the float epilogue.  Included only by files whose ISA token is neon or neondot.
+ * geometry of a row of 2-bit codes, the partial last group of QK256 and the code decoders.  Included only by files whose ISA token is neon or neondot.
  *
  * Both formats store a row as 128-weight groups of 32 bytes; byte p of a group holds the
  * weights p, p+32, p+64, p+96 in bits 7..6, 5..4, 3..2, 1..0.  So the 16-byte half h of a
@@ -17,17 +16,9 @@
 #include <arm_neon.h>
 #include <string.h>
 
+#include "kernels/common/neon_common.h"
 #include "kernels/kernel.h"
 #include "ref/formats.h"
-
-/* Fixed-count loops over rows, tokens, slots and halves must be unrolled completely, or
- * the accumulators (arrays in the source) end up in memory instead of registers.  gcc and
- * clang both honour this pragma. */
-#define BN_UNROLL _Pragma("GCC unroll 16")
-/* ...while the loops over slots and halves of a group must stay loops: unrolled, gcc's
- * first scheduling pass hoists the loads of all of them to the top and then spills the
- * accumulators (measured with tools/neon-loop-count). */
-#define BN_KEEP_LOOP _Pragma("GCC unroll 1")
 
 /* One matrix of codes: row r starts at data + r * stride; group g of a row at 32 * g.
  * `groups` whole groups, then (QK256 only) a partial group holding the first `tail`
@@ -73,35 +64,6 @@ static inline int32x4_t bn_codes_combine(const int32x4_t acc[3])
 {
     int32x4_t v = vsraq_n_s32(acc[0], acc[1], 4); /* acc[0] + (acc[1] >> 4) in one op */
     return vsraq_n_s32(v, acc[2], 2);
-}
-
-/* Lane i of the result: the sum of the four lanes of v[i] (two pairwise-add levels). */
-static inline int32x4_t bn_neon_hsum4(int32x4_t v0, int32x4_t v1, int32x4_t v2, int32x4_t v3)
-{
-    return vpaddq_s32(vpaddq_s32(v0, v1), vpaddq_s32(v2, v3));
-}
-
-/* The epilogue of docs/formats.md section 2 for four rows: y = ((float)isum / s) * ws.
- * Each lane is one IEEE conversion (exact: |isum| <= 128 * 65536 < 2^24), one correctly
- * rounded division and one correctly rounded multiplication: bit-identical to the scalar
- * reference.  Explicit intrinsics, so nothing can be fused into an FMA. */
-static inline float32x4_t bn_neon_epilogue(int32x4_t isum, float s, float ws)
-{
-    float32x4_t f = vcvtq_f32_s32(isum);
-    f = vdivq_f32(f, vdupq_n_f32(s));
-    return vmulq_f32(f, vdupq_n_f32(ws));
-}
-
-/* Store the first n (1..4) lanes of v to y: no write outside [r0, r1). */
-static inline void bn_neon_store_lanes(float *y, float32x4_t v, size_t n)
-{
-    if (n == 4) {
-        vst1q_f32(y, v);
-        return;
-    }
-    float lanes[4];
-    vst1q_f32(lanes, v);
-    memcpy(y, lanes, n * sizeof(float));
 }
 
 #endif /* BN_KERNELS_NEON_CODES_H */
