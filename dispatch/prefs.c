@@ -48,9 +48,9 @@ static const preference preferences[] = {
     {BN_FORMAT_TL2, BN_OP_DEQUANT, LIST("bn_tl2_dequant__scalar")},
     {BN_FORMAT_TL2, BN_OP_PACK, LIST("bn_tl2_pack__scalar")},
     {BN_FORMAT_TL2, BN_OP_UNPACK, LIST("bn_tl2_unpack__scalar")},
-    {BN_FORMAT_TL2, BN_OP_LUT, LIST("bn_tl2_lut__scalar")},
-    {BN_FORMAT_TL2, BN_OP_GEMV, LIST("bn_tl2_gemv_1x4__scalar")},
-    {BN_FORMAT_TL2, BN_OP_GEMM, LIST("bn_tl2_gemm_4x4__scalar")},
+    {BN_FORMAT_TL2, BN_OP_LUT, LIST("bn_tl2_lut__neon", "bn_tl2_lut__scalar")},
+    {BN_FORMAT_TL2, BN_OP_GEMV, LIST("bn_tl2_gemv_1x16__neon", "bn_tl2_gemv_1x4__scalar")},
+    {BN_FORMAT_TL2, BN_OP_GEMM, LIST("bn_tl2_gemm_4x16__neon", "bn_tl2_gemm_4x4__scalar")},
     {BN_FORMAT_F16, BN_OP_GEMV, LIST("bn_f16_gemv_1x4__neon", "bn_f16_gemv_1x4__scalar")},
 };
 

@@ -27,9 +27,11 @@
 #include "kernels/kernel.h"
 #include "ref/formats.h"
 
-/* The layout's row interleave and the chunk length of the narrow sums. */
+/* The layout's row interleave, the chunk length of the narrow sums, and the GEMM's tokens
+ * per tile (the GEMV runs the same code with one). */
 #define BN_TL_ROWS 16
 #define BN_TL_CHUNK_TABLES 64
+#define BN_TL_TOKENS 4
 
 /* Narrow per-chunk sums of 16 rows for one token: low bytes (rows 0..7, 8..15), high bytes. */
 typedef struct bn_tl_acc {

@@ -14,8 +14,6 @@
 
 #include "kernels/common/neon_tl.h"
 
-#define BN_TL_TOKENS 4
-
 /* acc[t] += tables of byte columns [c0, c1) of the block, for tokens t < nt. */
 static inline void bn_tl1_chunk(bn_tl_acc acc[BN_TL_TOKENS], const uint8_t *block, size_t c0, size_t c1,
                                 const uint8_t *const lut[BN_TL_TOKENS], size_t nt)
