@@ -23,9 +23,10 @@
 #include <arm_neon.h>
 #include <string.h>
 
+#include "kernels/common/neon_common.h"
 #include "kernels/kernel.h"
 
-static inline float bn_a8_absmax(const float *x, size_t k)
+BN_INLINE float bn_a8_absmax(const float *x, size_t k)
 {
     float32x4_t m0 = vdupq_n_f32(0.0f), m1 = m0, m2 = m0, m3 = m0;
     size_t i = 0;
@@ -45,7 +46,7 @@ static inline float bn_a8_absmax(const float *x, size_t k)
 }
 
 /* 16 floats -> 16 codes. */
-static inline int8x16_t bn_a8_round16(const float *x, float32x4_t s)
+BN_INLINE int8x16_t bn_a8_round16(const float *x, float32x4_t s)
 {
     int32x4_t i0 = vcvtnq_s32_f32(vmulq_f32(vld1q_f32(x), s));
     int32x4_t i1 = vcvtnq_s32_f32(vmulq_f32(vld1q_f32(x + 4), s));
@@ -56,8 +57,8 @@ static inline int8x16_t bn_a8_round16(const float *x, float32x4_t s)
     return vqmovn_high_s16(vqmovn_s16(h0), h1); /* saturate to s8: the clamp */
 }
 
-static inline void bn_a8_quant_rows(size_t n, size_t k, const float *x, size_t x_stride, int8_t *q,
-                                    size_t q_stride, float *scale, int32_t *qsum)
+BN_INLINE void bn_a8_quant_rows(size_t n, size_t k, const float *x, size_t x_stride, int8_t *q,
+                                size_t q_stride, float *scale, int32_t *qsum)
 {
     for (size_t t = 0; t < n; t++) {
         const float *row = (const float *)((const char *)x + t * x_stride);

@@ -28,7 +28,7 @@ typedef struct bn_codes {
     size_t stride, groups, tail;
 } bn_codes;
 
-static inline bn_codes bn_codes_of(const bn_weights *w, size_t stride)
+BN_INLINE bn_codes bn_codes_of(const bn_weights *w, size_t stride)
 {
     bn_codes m = {w->data, stride, w->cols / BN_I2S_GROUP, w->cols % BN_I2S_GROUP};
     return m;
@@ -37,7 +37,7 @@ static inline bn_codes bn_codes_of(const bn_weights *w, size_t stride)
 /* The activations of the partial group copied into a zeroed 128-byte block: the padding
  * codes then meet q = 0 and add nothing, and q is never read past K.  The token's qsum
  * covers only the K real activations, which is exactly what the zeros preserve. */
-static inline void bn_codes_pad_tail(int8_t pad[BN_I2S_GROUP], const int8_t *q, const bn_codes *m)
+BN_INLINE void bn_codes_pad_tail(int8_t pad[BN_I2S_GROUP], const int8_t *q, const bn_codes *m)
 {
     memset(pad, 0, BN_I2S_GROUP);
     memcpy(pad, q + m->groups * BN_I2S_GROUP, m->tail);
@@ -49,7 +49,7 @@ static inline void bn_codes_pad_tail(int8_t pad[BN_I2S_GROUP], const int8_t *q, 
  * valid int8 factors); the GEMV keeps them in separate accumulators and divides them back
  * exactly at the end (bn_codes_combine).  Slot 0 needs the shift: b & 0xC0 would read
  * 128 and 192 as negative int8. */
-static inline void bn_codes_split(uint8x16_t b, int8x16_t c[4])
+BN_INLINE void bn_codes_split(uint8x16_t b, int8x16_t c[4])
 {
     c[0] = vreinterpretq_s8_u8(vshrq_n_u8(b, 6)); /* 1 * c */
     c[1] = vreinterpretq_s8_u8(vandq_u8(b, vdupq_n_u8(0x30))); /* 16 * c */
@@ -60,7 +60,7 @@ static inline void bn_codes_split(uint8x16_t b, int8x16_t c[4])
 /* acc[0] holds 1*sum (slots 0, 3), acc[1] 16*sum (slot 1), acc[2] 4*sum (slot 2), lane by
  * lane.  Every lane of acc[1] is a sum of multiples of 16 and every lane of acc[2] of
  * multiples of 4, so the arithmetic shifts divide exactly (also for negative sums). */
-static inline int32x4_t bn_codes_combine(const int32x4_t acc[3])
+BN_INLINE int32x4_t bn_codes_combine(const int32x4_t acc[3])
 {
     int32x4_t v = vsraq_n_s32(acc[0], acc[1], 4); /* acc[0] + (acc[1] >> 4) in one op */
     return vsraq_n_s32(v, acc[2], 2);

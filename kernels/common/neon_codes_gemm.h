@@ -23,9 +23,8 @@
 /* acc[i][t] += (half h of the group of row i at byte `offset`) . (token t's activations),
  * slot s: the codes sit 6 - 2 * s bits up in the bytes, `down` shifts them to the bottom;
  * the activations are at 32 * s + 16 * h of the group. */
-static inline void bn_codes_gemm_slot_half(bn_codes_acc acc[4][4], const uint8_t *const rows[4],
-                                           size_t offset, const int8_t *const q[4], int s, int h,
-                                           int8x16_t down)
+BN_INLINE void bn_codes_gemm_slot_half(bn_codes_acc acc[4][4], const uint8_t *const rows[4], size_t offset,
+                                       const int8_t *const q[4], int s, int h, int8x16_t down)
 {
     int8x16_t c[4];
     BN_UNROLL
@@ -43,8 +42,8 @@ static inline void bn_codes_gemm_slot_half(bn_codes_acc acc[4][4], const uint8_t
 
 /* acc[i][t] += (group of row i at byte `offset`) . (128 activations of token t at q[t]).
  * The loop over slots stays a loop (unrolled, gcc hoists all loads and spills). */
-static inline void bn_codes_gemm_group(bn_codes_acc acc[4][4], const uint8_t *const rows[4], size_t offset,
-                                       const int8_t *const q[4])
+BN_INLINE void bn_codes_gemm_group(bn_codes_acc acc[4][4], const uint8_t *const rows[4], size_t offset,
+                                   const int8_t *const q[4])
 {
     for (int s = 0; s < 4; s++) {
         const int8x16_t down = vdupq_n_s8((int8_t)(2 * s - 6));
@@ -55,9 +54,9 @@ static inline void bn_codes_gemm_group(bn_codes_acc acc[4][4], const uint8_t *co
 
 /* One tile: rows row[0..3] (already clamped) against tokens t0 .. t0 + toks - 1.  The
  * step's accumulators are widened into int32 every BN_CODES_FLUSH_GROUPS groups. */
-static inline void bn_codes_gemm_tile(const bn_codes *m, const uint8_t *const row[4], size_t rows, size_t r,
-                                      size_t t0, size_t toks, const bn_act *x, float ws, float *y,
-                                      size_t y_stride)
+BN_INLINE void bn_codes_gemm_tile(const bn_codes *m, const uint8_t *const row[4], size_t rows, size_t r,
+                                  size_t t0, size_t toks, const bn_act *x, float ws, float *y,
+                                  size_t y_stride)
 {
     const int8_t *tq[4], *qg[4];
     int8_t pad[4][BN_I2S_GROUP];
@@ -103,8 +102,8 @@ static inline void bn_codes_gemm_tile(const bn_codes *m, const uint8_t *const ro
     }
 }
 
-static inline void bn_codes_gemm(const bn_codes *m, size_t r0, size_t r1, size_t n, const bn_act *x, float ws,
-                                 float *y, size_t y_stride)
+BN_INLINE void bn_codes_gemm(const bn_codes *m, size_t r0, size_t r1, size_t n, const bn_act *x, float ws,
+                             float *y, size_t y_stride)
 {
     for (size_t r = r0; r < r1; r += 4) {
         const size_t rows = r1 - r < 4 ? r1 - r : 4;

@@ -24,8 +24,8 @@
  * activations of that half: slot s at qh + 32 * s), for i < 4.  One half per call, and the
  * caller's loop over halves stays a loop: unrolled, gcc hoists every load of the group to
  * the top and spills accumulators. */
-static inline void bn_codes_gemv_half(int32x4_t acc[4][3], const uint8_t *const rows[4], const int8_t *qh,
-                                      size_t offset)
+BN_INLINE void bn_codes_gemv_half(int32x4_t acc[4][3], const uint8_t *const rows[4], const int8_t *qh,
+                                  size_t offset)
 {
     int8x16_t qv[4];
     BN_UNROLL
@@ -38,7 +38,7 @@ static inline void bn_codes_gemv_half(int32x4_t acc[4][3], const uint8_t *const 
     }
 }
 
-static inline void bn_codes_gemv(const bn_codes *m, size_t r0, size_t r1, const bn_act *x, float ws, float *y)
+BN_INLINE void bn_codes_gemv(const bn_codes *m, size_t r0, size_t r1, const bn_act *x, float ws, float *y)
 {
     int8_t pad[BN_I2S_GROUP];
     bn_codes_pad_tail(pad, x->q, m); /* once per call; copies nothing when there is no tail */

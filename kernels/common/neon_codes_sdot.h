@@ -18,7 +18,9 @@
 
 #include <arm_neon.h>
 
-static inline void bn_codes_mac(int32x4_t acc[3], const int8x16_t c[4], const int8x16_t q[4])
+#include "kernels/common/neon_common.h"
+
+BN_INLINE void bn_codes_mac(int32x4_t acc[3], const int8x16_t c[4], const int8x16_t q[4])
 {
     acc[0] = vdotq_s32(acc[0], c[0], q[0]);
     acc[0] = vdotq_s32(acc[0], c[3], q[3]);
@@ -30,11 +32,11 @@ static inline void bn_codes_mac(int32x4_t acc[3], const int8x16_t c[4], const in
  * widening is a plain add. */
 typedef int32x4_t bn_codes_acc;
 #define BN_CODES_FLUSH_GROUPS ((size_t)-1)
-static inline bn_codes_acc bn_codes_acc_zero(void) { return vdupq_n_s32(0); }
-static inline bn_codes_acc bn_codes_dot(bn_codes_acc acc, int8x16_t c, int8x16_t q)
+BN_INLINE bn_codes_acc bn_codes_acc_zero(void) { return vdupq_n_s32(0); }
+BN_INLINE bn_codes_acc bn_codes_dot(bn_codes_acc acc, int8x16_t c, int8x16_t q)
 {
     return vdotq_s32(acc, c, q);
 }
-static inline int32x4_t bn_codes_widen(int32x4_t wide, bn_codes_acc acc) { return vaddq_s32(wide, acc); }
+BN_INLINE int32x4_t bn_codes_widen(int32x4_t wide, bn_codes_acc acc) { return vaddq_s32(wide, acc); }
 
 #endif /* BN_KERNELS_NEON_CODES_SDOT_H */

@@ -17,14 +17,16 @@
 
 #include <arm_neon.h>
 
+#include "kernels/common/neon_common.h"
+
 /* p += c * q over all 16 lanes, as eight int16 lanes of two products each. */
-static inline int16x8_t bn_codes_mul16(int8x16_t c, int8x16_t q)
+BN_INLINE int16x8_t bn_codes_mul16(int8x16_t c, int8x16_t q)
 {
     int16x8_t p = vmull_s8(vget_low_s8(c), vget_low_s8(q));
     return vmlal_high_s8(p, c, q);
 }
 
-static inline void bn_codes_mac(int32x4_t acc[3], const int8x16_t c[4], const int8x16_t q[4])
+BN_INLINE void bn_codes_mac(int32x4_t acc[3], const int8x16_t c[4], const int8x16_t q[4])
 {
     int16x8_t ones = bn_codes_mul16(c[0], q[0]);
     ones = vmlal_s8(ones, vget_low_s8(c[3]), vget_low_s8(q[3]));
@@ -40,12 +42,12 @@ static inline void bn_codes_mac(int32x4_t acc[3], const int8x16_t c[4], const in
  * into a lane. */
 typedef int16x8_t bn_codes_acc;
 #define BN_CODES_FLUSH_GROUPS ((size_t)5)
-static inline bn_codes_acc bn_codes_acc_zero(void) { return vdupq_n_s16(0); }
-static inline bn_codes_acc bn_codes_dot(bn_codes_acc acc, int8x16_t c, int8x16_t q)
+BN_INLINE bn_codes_acc bn_codes_acc_zero(void) { return vdupq_n_s16(0); }
+BN_INLINE bn_codes_acc bn_codes_dot(bn_codes_acc acc, int8x16_t c, int8x16_t q)
 {
     acc = vmlal_s8(acc, vget_low_s8(c), vget_low_s8(q));
     return vmlal_high_s8(acc, c, q);
 }
-static inline int32x4_t bn_codes_widen(int32x4_t wide, bn_codes_acc acc) { return vpadalq_s16(wide, acc); }
+BN_INLINE int32x4_t bn_codes_widen(int32x4_t wide, bn_codes_acc acc) { return vpadalq_s16(wide, acc); }
 
 #endif /* BN_KERNELS_NEON_CODES_SMULL_H */

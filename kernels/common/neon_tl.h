@@ -39,14 +39,14 @@ typedef struct bn_tl_acc {
     int8x16_t hi;
 } bn_tl_acc;
 
-static inline void bn_tl_acc_zero(bn_tl_acc *a)
+BN_INLINE void bn_tl_acc_zero(bn_tl_acc *a)
 {
     a->lo0 = a->lo1 = vdupq_n_u16(0);
     a->hi = vdupq_n_s8(0);
 }
 
 /* Add the looked-up halves (l, h) of 16 rows. */
-static inline void bn_tl_acc_add(bn_tl_acc *a, uint8x16_t l, uint8x16_t h)
+BN_INLINE void bn_tl_acc_add(bn_tl_acc *a, uint8x16_t l, uint8x16_t h)
 {
     a->lo0 = vaddw_u8(a->lo0, vget_low_u8(l)); /* uaddw: widen rows 0..7 and add */
     a->lo1 = vaddw_high_u8(a->lo1, l); /* uaddw2: rows 8..15 */
@@ -54,14 +54,14 @@ static inline void bn_tl_acc_add(bn_tl_acc *a, uint8x16_t l, uint8x16_t h)
 }
 
 /* One table (32 bytes at tab) looked up by the 16 rows' indices. */
-static inline void bn_tl_lookup(bn_tl_acc *a, const uint8_t *tab, uint8x16_t idx)
+BN_INLINE void bn_tl_lookup(bn_tl_acc *a, const uint8_t *tab, uint8x16_t idx)
 {
     /* tbl: byte i of the result is tab[idx[i]]; indices are nibbles, never out of range */
     bn_tl_acc_add(a, vqtbl1q_u8(vld1q_u8(tab), idx), vqtbl1q_u8(vld1q_u8(tab + 16), idx));
 }
 
 /* wide[j] (rows 4j .. 4j+3) += the chunk's exact sums; see the bounds above. */
-static inline void bn_tl_flush(int32x4_t wide[4], const bn_tl_acc *a)
+BN_INLINE void bn_tl_flush(int32x4_t wide[4], const bn_tl_acc *a)
 {
     /* shll #8 widens the high-byte sums to int16 and multiplies them by 256 at once */
     int16x8_t s0 = vaddq_s16(vreinterpretq_s16_u16(a->lo0), vshll_n_s8(vget_low_s8(a->hi), 8));
@@ -73,7 +73,7 @@ static inline void bn_tl_flush(int32x4_t wide[4], const bn_tl_acc *a)
 }
 
 /* y[r .. r + rows) = ((float)isum / s) * ws for the 16 rows of one block and one token. */
-static inline void bn_tl_store_block(float *y, size_t rows, const int32x4_t isum[4], float s, float ws)
+BN_INLINE void bn_tl_store_block(float *y, size_t rows, const int32x4_t isum[4], float s, float ws)
 {
     for (size_t j = 0; j < 4 && 4 * j < rows; j++) {
         size_t left = rows - 4 * j;

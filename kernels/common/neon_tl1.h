@@ -15,8 +15,8 @@
 #include "kernels/common/neon_tl.h"
 
 /* acc[t] += tables of byte columns [c0, c1) of the block, for tokens t < nt. */
-static inline void bn_tl1_chunk(bn_tl_acc acc[BN_TL_TOKENS], const uint8_t *block, size_t c0, size_t c1,
-                                const uint8_t *const lut[BN_TL_TOKENS], size_t nt)
+BN_INLINE void bn_tl1_chunk(bn_tl_acc acc[BN_TL_TOKENS], const uint8_t *block, size_t c0, size_t c1,
+                            const uint8_t *const lut[BN_TL_TOKENS], size_t nt)
 {
     for (size_t c = c0; c < c1; c++) {
         const uint8x16_t w = vld1q_u8(block + BN_TL_ROWS * c);
@@ -30,8 +30,8 @@ static inline void bn_tl1_chunk(bn_tl_acc acc[BN_TL_TOKENS], const uint8_t *bloc
 }
 
 /* y for rows [r0, r1) and n tokens, nt tokens per tile (a constant after inlining). */
-static inline void bn_tl1_rows(const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x, float *y,
-                               size_t y_stride, size_t nt)
+BN_INLINE void bn_tl1_rows(const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x, float *y,
+                           size_t y_stride, size_t nt)
 {
     const size_t cols = bn_tl1_row_bytes(w->cols), chunk = BN_TL_CHUNK_TABLES / 2;
     const uint8_t *data = w->data;

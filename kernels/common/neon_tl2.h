@@ -20,7 +20,7 @@
 #include "kernels/common/neon_tl.h"
 
 /* One table looked up by the 16 rows' indices, both halves complemented where m is 0xFF. */
-static inline void bn_tl2_lookup(bn_tl_acc *a, const uint8_t *tab, uint8x16_t idx, uint8x16_t m)
+BN_INLINE void bn_tl2_lookup(bn_tl_acc *a, const uint8_t *tab, uint8x16_t idx, uint8x16_t m)
 {
     uint8x16_t l = veorq_u8(vqtbl1q_u8(vld1q_u8(tab), idx), m);
     uint8x16_t h = veorq_u8(vqtbl1q_u8(vld1q_u8(tab + 16), idx), m);
@@ -29,9 +29,9 @@ static inline void bn_tl2_lookup(bn_tl_acc *a, const uint8_t *tab, uint8x16_t id
 
 /* Sign column sc with its first `cols` (1..4) index columns, for tokens t < nt; adds the
  * per-row count of set sign bits to *neg. */
-static inline void bn_tl2_sign_column(bn_tl_acc acc[BN_TL_TOKENS], uint8x16_t *neg, const uint8_t *index,
-                                      const uint8_t *sign, size_t sc, size_t cols,
-                                      const uint8_t *const lut[BN_TL_TOKENS], size_t nt)
+BN_INLINE void bn_tl2_sign_column(bn_tl_acc acc[BN_TL_TOKENS], uint8x16_t *neg, const uint8_t *index,
+                                  const uint8_t *sign, size_t sc, size_t cols,
+                                  const uint8_t *const lut[BN_TL_TOKENS], size_t nt)
 {
     uint8x16_t s = vld1q_u8(sign + BN_TL_ROWS * sc);
     if (cols < 4) s = vandq_u8(s, vdupq_n_u8((uint8_t)((1u << (2 * cols)) - 1))); /* only G's bits */
@@ -53,9 +53,8 @@ static inline void bn_tl2_sign_column(bn_tl_acc acc[BN_TL_TOKENS], uint8x16_t *n
 }
 
 /* wide[t] += the block's sums for tokens t < nt (sign counts included). */
-static inline void bn_tl2_block(int32x4_t wide[BN_TL_TOKENS][4], const uint8_t *index, const uint8_t *sign,
-                                const uint8_t *tail, size_t k, const uint8_t *const lut[BN_TL_TOKENS],
-                                size_t nt)
+BN_INLINE void bn_tl2_block(int32x4_t wide[BN_TL_TOKENS][4], const uint8_t *index, const uint8_t *sign,
+                            const uint8_t *tail, size_t k, const uint8_t *const lut[BN_TL_TOKENS], size_t nt)
 {
     const size_t G = bn_tl2_triples(k), R = bn_tl2_tail_cols(k);
     const size_t full = G / 8, signs = bn_div_up(G, 8), chunk = BN_TL_CHUNK_TABLES / 8;
@@ -102,8 +101,8 @@ static inline void bn_tl2_block(int32x4_t wide[BN_TL_TOKENS][4], const uint8_t *
 }
 
 /* y for rows [r0, r1) and n tokens, nt tokens per tile (a constant after inlining). */
-static inline void bn_tl2_rows(const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x, float *y,
-                               size_t y_stride, size_t nt)
+BN_INLINE void bn_tl2_rows(const bn_weights *w, size_t r0, size_t r1, size_t n, const bn_act *x, float *y,
+                           size_t y_stride, size_t nt)
 {
     const size_t k = w->cols, lr = BN_TL_ROWS;
     const uint8_t *data = w->data;

@@ -15,11 +15,13 @@
 
 #include <arm_neon.h>
 
+#include "kernels/common/neon_common.h"
+
 #include "kernels/kernel.h"
 #include "ref/formats.h"
 
 /* Store entries lo8 (0..7) and hi8 (8..15) as 16 low bytes then 16 high bytes. */
-static inline void bn_tl_table_store(uint8_t *table, int16x8_t lo8, int16x8_t hi8)
+BN_INLINE void bn_tl_table_store(uint8_t *table, int16x8_t lo8, int16x8_t hi8)
 {
     uint8x16_t a = vreinterpretq_u8_s16(lo8), b = vreinterpretq_u8_s16(hi8);
     vst1q_u8(table, vuzp1q_u8(a, b)); /* bytes 0, 2, .., 30: the low byte of every entry */
@@ -28,7 +30,7 @@ static inline void bn_tl_table_store(uint8_t *table, int16x8_t lo8, int16x8_t hi
 
 /* TL1 table of the pair (q0, q1), each broadcast to all lanes; s = q0 + q1 broadcast.
  * Index 3a + b stands for the pair (a - 1, b - 1); only index 8 = (+1, +1) is past lane 7. */
-static inline void bn_tl1_table(uint8_t *table, int16x8_t q0, int16x8_t q1, int16x8_t s)
+BN_INLINE void bn_tl1_table(uint8_t *table, int16x8_t q0, int16x8_t q1, int16x8_t s)
 {
     const int16x8_t p0 = {-1, -1, -1, 0, 0, 0, 1, 1}, p1 = {-1, 0, 1, -1, 0, 1, -1, 0};
     const int16x8_t first = {1, 0, 0, 0, 0, 0, 0, 0};
@@ -37,7 +39,7 @@ static inline void bn_tl1_table(uint8_t *table, int16x8_t q0, int16x8_t q1, int1
 
 /* TL2 table of the triple (q0, q1, q2), each broadcast: entry i (0..13) is the dot product
  * with the balanced-ternary digits (d0, d1, d2) of i = 9 d0 + 3 d1 + d2; 14 and 15 are 0. */
-static inline void bn_tl2_table(uint8_t *table, int16x8_t q0, int16x8_t q1, int16x8_t q2)
+BN_INLINE void bn_tl2_table(uint8_t *table, int16x8_t q0, int16x8_t q1, int16x8_t q2)
 {
     const int16x8_t d0lo = {0, 0, 0, 0, 0, 1, 1, 1}, d0hi = {1, 1, 1, 1, 1, 1, 0, 0};
     const int16x8_t d1lo = {0, 0, 1, 1, 1, -1, -1, -1}, d1hi = {0, 0, 0, 1, 1, 1, 0, 0};
@@ -48,7 +50,7 @@ static inline void bn_tl2_table(uint8_t *table, int16x8_t q0, int16x8_t q1, int1
 }
 
 /* The TL1 table of one pair read from memory (tails: fewer than 8 pairs left). */
-static inline void bn_tl1_table_at(uint8_t *table, const int8_t *q)
+BN_INLINE void bn_tl1_table_at(uint8_t *table, const int8_t *q)
 {
     bn_tl1_table(table, vdupq_n_s16(q[0]), vdupq_n_s16(q[1]), vdupq_n_s16((int16_t)(q[0] + q[1])));
 }
