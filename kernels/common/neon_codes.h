@@ -1,6 +1,7 @@
 /*
  * neon_codes.h - shared by the NEON I2_S and QK256 kernels (static inline only): the
- * geometry of a row of 2-bit codes, the partial last group of QK256 and the code decoders.  Included only by files whose ISA token is neon or neondot.
+ * geometry of a row of 2-bit codes, the partial last group of QK256 and the code decoders.
+ * Included only by files whose ISA token is neon or neondot.
  *
  * Both formats store a row as 128-weight groups of 32 bytes; byte p of a group holds the
  * weights p, p+32, p+64, p+96 in bits 7..6, 5..4, 3..2, 1..0.  So the 16-byte half h of a
