@@ -199,6 +199,12 @@ conformance-arm: build/arm/bin/conform build/native/bin/verify-receipt
 	$(Q)$(QEMU) build/arm/bin/conform --quick --receipt build/receipts/conformance-aarch64.json
 	$(Q)build/native/bin/verify-receipt build/receipts/conformance-aarch64.json
 
+# Every NEON kernel in full mode, on the dot-product tier and capped to plain NEON.
+.PHONY: conformance-arm-full
+conformance-arm-full: build/arm/bin/conform
+	$(Q)$(QEMU) build/arm/bin/conform
+	$(Q)BN_ISA=neon $(QEMU) build/arm/bin/conform
+
 test-san: build/san/bin/unit-tests build/san/bin/conform fixtures
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
@@ -309,6 +315,8 @@ help:
 	@echo "                ASan+UBSan run, install-test"
 	@echo "  conformance   every usable kernel against its reference twin; writes and verifies"
 	@echo "                a receipt (CONFORM_RECEIPT=$(CONFORM_RECEIPT))"
+	@echo "  conformance-arm-full  the aarch64 conformance in full mode under qemu, default"
+	@echo "                and BN_ISA=neon (slow: minutes)"
 	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
 	@echo "  install-test  install into a temporary prefix and build docs/examples/gemv.c with pkg-config"

@@ -157,10 +157,14 @@ bn_status bn_resolve_arch(const char *arch, bn_cpu_features detected, const char
 static bn_resolution current;
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 
+static size_t describe(const bn_resolution *res, char *buf, size_t size);
+
+/* Called inside the pthread_once of bn_dispatch, so it must not call bn_dispatch (or
+ * bn_dispatch_describe) itself: that would wait on the once it is running in. */
 static void print_choice(FILE *to)
 {
     char buf[8192];
-    bn_dispatch_describe(buf, sizeof buf);
+    describe(&current, buf, sizeof buf);
     fputs(buf, to);
 }
 
@@ -265,9 +269,10 @@ static void put_features(text *t, bn_cpu_features mask)
     if (!any) put(t, "(none)");
 }
 
-size_t bn_dispatch_describe(char *buf, size_t size)
+size_t bn_dispatch_describe(char *buf, size_t size) { return describe(bn_dispatch(), buf, size); }
+
+static size_t describe(const bn_resolution *res, char *buf, size_t size)
 {
-    const bn_resolution *res = bn_dispatch();
     text t = {buf, size, 0};
     if (size) buf[0] = '\0';
     put(&t, "cpu: %s\ndetected: ", bn_cpu_model());
