@@ -15,8 +15,10 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand subcommands[] = {
-    {"run", bn_cli_run, "run -m MODEL [-p TEXT|-f FILE] [-n N] [--temp T] ...   continue a prompt (run --help)"},
-    {"chat", bn_cli_chat, "chat -m MODEL [-p SYSTEM] ...   interactive multi-turn chat, one message per line"},
+    {"run", bn_cli_run,
+     "run -m MODEL [-p TEXT|-f FILE] [-n N] [--temp T] ...   continue a prompt (run --help)"},
+    {"chat", bn_cli_chat,
+     "chat -m MODEL [-p SYSTEM] ...   interactive multi-turn chat, one message per line"},
     {"tokenize", bn_cli_tokenize, "tokenize -m MODEL (-p TEXT|-f FILE) [--no-bos] [--special] [--json]"},
     {"inspect", bn_cli_inspect,
      "inspect FILE [--json]      metadata, tensors and validation verdict of a GGUF file"},

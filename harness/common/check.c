@@ -464,8 +464,9 @@ static bool check_f16_gemv(const bn_case *c, bn_rng *rng, char *why, size_t ws)
     const double canon_unit = ((double)((c->k + 15) / 16) + 5.0) * 0x1p-24;
     for (size_t r = c->r0; ok && r < c->r1; r++)
         if (!(fabs((double)y[1][r] - (double)exact[r]) <= canon_unit * absdot[r] * 1.0000001))
-            ok = fail(why, ws, "row %zu: the canonical order's %a is farther than the bound from the exact %a", r,
-                      y[1][r], exact[r]);
+            ok =
+                fail(why, ws, "row %zu: the canonical order's %a is farther than the bound from the exact %a",
+                     r, y[1][r], exact[r]);
     bn_guarded_free(exact);
     bn_guarded_free(data), bn_guarded_free(x), bn_guarded_free(y[0]), bn_guarded_free(y[1]);
     free(absdot);
