@@ -18,7 +18,10 @@ CC        := gcc
 endif
 SAN_CC    ?= clang
 ARM_CC    ?= aarch64-linux-gnu-gcc
-QEMU      ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+# The arm64 multiarch libraries (libc6:arm64 comes with them) give /lib/ld-linux-aarch64.so.1;
+# -L /usr/aarch64-linux-gnu would mix the cross toolchain's older libc into the process
+# (pthread_create then hangs).
+QEMU      ?= qemu-aarch64
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 WERROR    ?= 1
