@@ -155,8 +155,14 @@ build/native/libbitnet.so: $(native_LIBOBJS)
 
 TOOLS := $(addprefix build/native/bin/,$(TOOL_NAMES))
 
+# docs/examples/*.c: programs that use only the public API, built against the tree.
+EXAMPLES := $(patsubst docs/examples/%.c,build/native/bin/example-%,$(wildcard docs/examples/*.c))
+build/native/bin/example-%: build/native/docs/examples/%.o build/native/libbitnet.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
 .PHONY: all
-all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) build/native/bin/conform
+all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) $(EXAMPLES) build/native/bin/conform
 
 # ---------------------------------------------------------------- tests
 build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_CMDOBJS) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
@@ -178,6 +184,13 @@ alloc-test: build/native/bin/alloc-count fixtures
 	    build/fixtures/tiny-bitnet.gguf
 
 CONFORM_RECEIPT ?= build/receipts/conformance.json
+
+# The main job: the bundled TinyStories 3M ternary model writes a story (greedy, from BOS).
+RUN_MODEL ?= build/fixtures/tinystories-3M.gguf
+RUN_ARGS  ?= -n 256 --temp 0
+.PHONY: run
+run: build/native/bin/bitnet $(RUN_MODEL)
+	$(Q)build/native/bin/bitnet run -m $(RUN_MODEL) $(RUN_ARGS)
 
 # Everything that checks, in order of cost.  The unit tests need the fixture models.
 .PHONY: test unit conformance conformance-arm arm-model test-san lint install-test
@@ -313,6 +326,7 @@ clean:
 help:
 	@echo "libbitnet $(VERSION) - targets:"
 	@echo "  all           library (static + shared), tools, conformance harness  [default]"
+	@echo "  run           the bundled TinyStories model writes a story (RUN_MODEL, RUN_ARGS)"
 	@echo "  test          everything that checks: lint, unit tests, golden-check, conformance on"
 	@echo "                this CPU and of the aarch64 build under qemu (both receipts verified),"
 	@echo "                ASan+UBSan run, install-test"
