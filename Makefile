@@ -10,6 +10,7 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY: # keep intermediate objects (tools/*.o), so a second make has nothing to redo
 
 CC        ?= cc
 ifeq ($(origin CC),default)
@@ -17,7 +18,10 @@ CC        := gcc
 endif
 SAN_CC    ?= clang
 ARM_CC    ?= aarch64-linux-gnu-gcc
-QEMU      ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+# The arm64 multiarch libraries (libc6:arm64 comes with them) give /lib/ld-linux-aarch64.so.1;
+# -L /usr/aarch64-linux-gnu would mix the cross toolchain's older libc into the process
+# (pthread_create then hangs).
+QEMU      ?= qemu-aarch64
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 WERROR    ?= 1
@@ -138,6 +142,15 @@ $(eval $(call variant,fuzz,$(FUZZ_CC),-fsanitize=fuzzer-no-link $(FUZZ_SAN),$(FU
 ARM_SYS := -isystem /usr/include/aarch64-linux-gnu -idirafter /usr/include
 $(eval $(call variant,arm,$(ARM_CC),-march=armv8-a $(ARM_SYS),-L/usr/lib/aarch64-linux-gnu $(LIBS),$(ARM_ISAS)))
 
+# The receipt schema, compiled into verify-receipt as a C string so that the tool checks the
+# schema it was built with wherever it runs (receipts/schema.json is the source).
+build/%/gen/receipt_schema.h: receipts/schema.json
+	@mkdir -p $(@D)
+	@{ echo '/* generated from receipts/schema.json by the Makefile */'; \
+	   echo 'static const char bn_receipt_schema_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+$(foreach v,native san arm,$(eval build/$(v)/harness/common/verify.o: build/$(v)/gen/receipt_schema.h))
+
 # ---------------------------------------------------------------- native products
 SONAME  := libbitnet.so.$(word 1,$(subst ., ,$(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)))
 VERSION := $(shell sed -n 's/^#define BN_VERSION_STRING "\(.*\)"/\1/p' include/bitnet.h)
@@ -147,8 +160,14 @@ build/native/libbitnet.so: $(native_LIBOBJS)
 
 TOOLS := $(addprefix build/native/bin/,$(TOOL_NAMES))
 
+# docs/examples/*.c: programs that use only the public API, built against the tree.
+EXAMPLES := $(patsubst docs/examples/%.c,build/native/bin/example-%,$(wildcard docs/examples/*.c))
+build/native/bin/example-%: build/native/docs/examples/%.o build/native/libbitnet.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBS)
+
 .PHONY: all
-all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) build/native/bin/conform
+all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) $(EXAMPLES) build/native/bin/conform
 
 # ---------------------------------------------------------------- tests
 build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_CMDOBJS) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
@@ -171,22 +190,43 @@ alloc-test: build/native/bin/alloc-count fixtures
 
 CONFORM_RECEIPT ?= build/receipts/conformance.json
 
-.PHONY: test unit conformance conformance-arm test-san lint
-test: all lint unit conformance conformance-arm test-san alloc-test
+# The main job: the bundled TinyStories 3M ternary model writes a story (greedy, from BOS).
+RUN_MODEL ?= build/fixtures/tinystories-3M.gguf
+RUN_ARGS  ?= -n 256 --temp 0
+.PHONY: run
+run: build/native/bin/bitnet $(RUN_MODEL)
+	$(Q)build/native/bin/bitnet run -m $(RUN_MODEL) $(RUN_ARGS)
+
+# Everything that checks, in order of cost.  The unit tests need the fixture models.
+.PHONY: test unit conformance conformance-arm arm-model test-san lint install-test
+test: all lint unit golden-check conformance conformance-arm arm-model test-san alloc-test install-test fuzz-smoke
 	@echo "make test: all passed"
 
-unit: build/native/bin/unit-tests
+unit: build/native/bin/unit-tests fixtures
 	$(Q)build/native/bin/unit-tests --jobs 2
+
+# The real TinyStories models on AArch64 (qemu): every format, both NEON tiers.
+arm-model: build/arm/bin/bitnet fixtures
+	$(Q)tests/scripts/arm-tinystories.sh build/arm/bin/bitnet "$(QEMU)"
 
 conformance: build/native/bin/conform build/native/bin/verify-receipt
 	@mkdir -p $(dir $(CONFORM_RECEIPT))
 	$(Q)build/native/bin/conform --receipt $(CONFORM_RECEIPT)
 	$(Q)build/native/bin/verify-receipt $(CONFORM_RECEIPT)
 
-conformance-arm: build/arm/bin/conform
-	$(Q)$(QEMU) build/arm/bin/conform --quick
+# The aarch64 receipt is verified by the native verifier: receipts check across architectures.
+conformance-arm: build/arm/bin/conform build/native/bin/verify-receipt
+	@mkdir -p build/receipts
+	$(Q)$(QEMU) build/arm/bin/conform --quick --receipt build/receipts/conformance-aarch64.json
+	$(Q)build/native/bin/verify-receipt build/receipts/conformance-aarch64.json
 
-test-san: build/san/bin/unit-tests build/san/bin/conform build/san/bin/bench
+# Every NEON kernel in full mode, on the dot-product tier and capped to plain NEON.
+.PHONY: conformance-arm-full
+conformance-arm-full: build/arm/bin/conform
+	$(Q)$(QEMU) build/arm/bin/conform
+	$(Q)BN_ISA=neon $(QEMU) build/arm/bin/conform
+
+test-san: build/san/bin/unit-tests build/san/bin/conform build/san/bin/bench fixtures
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/unit-tests --jobs 2
 	$(Q)ASAN_OPTIONS=detect_leaks=1 build/san/bin/conform --quick
 	@# the benchmark harness itself: every kernel, small shapes, 3 reps (~10 s; table discarded)
@@ -248,6 +288,22 @@ fuzz: build/fuzz/bin/fuzz-gguf $(FUZZ_SEEDS)/.stamp
 fuzz-smoke:
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
+# make install into a temporary prefix; docs/examples/gemv.c built with pkg-config and run.
+install-test: build/native/libbitnet.a build/native/libbitnet.so
+	$(Q)MAKE="$(MAKE)" CC="$(CC)" tests/install-test.sh
+
+# ---------------------------------------------------------------- golden vectors
+# fixtures/golden pins the reference twins (tests/test_golden.c); tools/make-golden.c
+# computes the expected outputs along independent paths (fixtures/golden/MANIFEST.md).
+.PHONY: golden golden-check
+golden: build/native/bin/make-golden
+	$(Q)build/native/bin/make-golden fixtures/golden
+
+golden-check: build/native/bin/make-golden
+	@rm -rf build/golden-check && mkdir -p build/golden-check
+	$(Q)build/native/bin/make-golden build/golden-check
+	$(Q)diff -r fixtures/golden build/golden-check && echo "golden-check: fixtures/golden is exactly what make-golden writes"
+
 # ---------------------------------------------------------------- bench
 # The receipt is verified when the verifier exists in this tree (tools/verify-receipt.c).
 BENCH_RECEIPT ?= build/receipts/kernel-bench.json
@@ -284,15 +340,22 @@ clean:
 help:
 	@echo "libbitnet $(VERSION) - targets:"
 	@echo "  all           library (static + shared), tools, conformance harness  [default]"
-	@echo "  test          everything below that checks: lint, unit tests, conformance on this"
-	@echo "                CPU, conformance of the aarch64 build under qemu, ASan+UBSan run"
+	@echo "  run           the bundled TinyStories model writes a story (RUN_MODEL, RUN_ARGS)"
+	@echo "  test          everything that checks: lint, unit tests, golden-check, conformance on"
+	@echo "                this CPU and of the aarch64 build under qemu (both receipts verified),"
+	@echo "                ASan+UBSan run, install-test"
 	@echo "  conformance   every usable kernel against its reference twin; writes and verifies"
 	@echo "                a receipt (CONFORM_RECEIPT=$(CONFORM_RECEIPT))"
+	@echo "  conformance-arm-full  the aarch64 conformance in full mode under qemu, default"
+	@echo "                and BN_ISA=neon (slow: minutes)"
 	@echo "  bench         per-kernel microbenchmarks against measured memory bandwidth: a"
 	@echo "                markdown table and a receipt (BENCH_RECEIPT=$(BENCH_RECEIPT));"
 	@echo "                BENCH_ARGS passes options (--filter, --shapes, --reps, --threads)"
 	@echo "  bench-quick   the same in under a minute: fewer shapes and repetitions"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
+	@echo "  install-test  install into a temporary prefix and build docs/examples/gemv.c with pkg-config"
+	@echo "  golden        regenerate fixtures/golden (tools/make-golden.c); golden-check compares"
+	@echo "  unit          Criterion unit tests (build/native/bin/unit-tests); test-san: ASan+UBSan"
 	@echo "  lint          registry (file stem == symbol == list entry) and clang-format"
 	@echo "  fixtures      GGUF models in build/fixtures: TinyStories 1M/3M (converted), tiny synthetic"
 	@echo "  fixture-2b4t  build/fixtures/layout-2b4t.gguf: the released 2B4T layout, random weights"

@@ -53,21 +53,34 @@ bn_cpu_features bn_isa_features(bn_isa isa)
     return ~(bn_cpu_features)0; /* unknown tier: needs everything, so never usable */
 }
 
-bool bn_isa_in_build(bn_isa isa)
+const char *bn_build_arch(void)
 {
+#if defined(__x86_64__)
+    return "x86_64";
+#elif defined(__aarch64__)
+    return "aarch64";
+#else
+    return "other";
+#endif
+}
+
+bool bn_isa_in_arch(bn_isa isa, const char *arch)
+{
+    if (!arch) return false;
+    bool x86 = strcmp(arch, "x86_64") == 0, arm = strcmp(arch, "aarch64") == 0;
+    if (!x86 && !arm && strcmp(arch, "other") != 0) return false;
     switch (isa) {
     case BN_ISA_SCALAR: return true;
-#if defined(__x86_64__)
     case BN_ISA_AVX2:
     case BN_ISA_AVX512:
-    case BN_ISA_AVX512VBMI: return true;
-#elif defined(__aarch64__)
+    case BN_ISA_AVX512VBMI: return x86;
     case BN_ISA_NEON:
-    case BN_ISA_NEONDOT: return true;
-#endif
+    case BN_ISA_NEONDOT: return arm;
     default: return false;
     }
 }
+
+bool bn_isa_in_build(bn_isa isa) { return bn_isa_in_arch(isa, bn_build_arch()); }
 
 static bn_cpu_features detected;
 static char model[64] = "unknown";

@@ -40,6 +40,11 @@ enum {
 #define BN_CPU_BIT(f) ((bn_cpu_features)1 << (f))
 /* Is this ISA one the build compiles kernels for (x86 tiers on x86_64, NEON on aarch64)? */
 bool bn_isa_in_build(bn_isa isa);
+/* The architecture of this build as receipts name it: "x86_64", "aarch64" or "other". */
+const char *bn_build_arch(void);
+/* Does architecture `arch` (a name as above) have kernels of this ISA?  false for unknown
+ * names.  bn_isa_in_build(isa) == bn_isa_in_arch(isa, bn_build_arch()). */
+bool bn_isa_in_arch(bn_isa isa, const char *arch);
 /* Parse a feature name ("avx512vnni") into its bit index; -1 if unknown. */
 int bn_cpu_feature_from_name(const char *name);
 
@@ -48,6 +53,10 @@ int bn_cpu_feature_from_name(const char *name);
 const struct bn_kernel *bn_registry(size_t *count);
 /* The kernel whose symbol is `name`, or NULL. */
 const struct bn_kernel *bn_registry_find(const char *name);
+/* Every kernel of every architecture's lists, in list order, with fn zeroed: descriptions
+ * only, never to be called.  For checking receipts written on another architecture. */
+const struct bn_kernel *bn_registry_all(size_t *count);
+const struct bn_kernel *bn_registry_all_find(const char *name);
 /* Does format `fmt` have op `op` at all? */
 bool bn_format_has_op(bn_format fmt, bn_op op);
 
@@ -63,6 +72,11 @@ typedef struct bn_resolution {
 
 /* Pure: resolve the preference lists for a feature mask and override strings. */
 bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *disable, bn_resolution *out);
+/* bn_resolve as a build for architecture `arch` would do it: over bn_registry_all(),
+ * restricted to that architecture's ISAs; choice[][] then indexes bn_registry_all().
+ * BN_E_CONFIG for an unknown architecture.  Used to verify receipts from any machine. */
+bn_status bn_resolve_arch(const char *arch, bn_cpu_features detected, const char *isa_cap,
+                          const char *disable, bn_resolution *out);
 /* The process-wide resolution (from BN_ISA / BN_DISABLE on first use, or the last
  * bn_dispatch_configure).  On a bad override in the environment the first use prints the
  * error and exits with status 2: a misspelt override must never be silently ignored. */

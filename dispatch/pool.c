@@ -179,6 +179,14 @@ static bn_status spin_from_env(uint64_t *spin_ns)
     return BN_OK;
 }
 
+/* BN_POOL_PIN=0 leaves thread placement to the scheduler, for callers that manage
+ * affinity themselves (or share the cores with other work). */
+static bool pinning_wanted(void)
+{
+    const char *env = getenv("BN_POOL_PIN");
+    return !(env && strcmp(env, "0") == 0);
+}
+
 /* Stop and join the first `started` workers, unpin the creator, free. */
 static void teardown(struct bn_pool *p, unsigned started)
 {
@@ -221,7 +229,7 @@ bn_status bn_pool_create(unsigned threads, bn_pool **out)
     }
     /* Pin only when every thread gets a core of its own: two pinned threads sharing a
      * core would be worse than letting the scheduler place them. */
-    bool pin = threads > 1 && threads <= cores;
+    bool pin = threads > 1 && threads <= cores && pinning_wanted();
     for (unsigned i = 0; i + 1 < threads; i++) {
         worker *w = &p->workers[i];
         w->pool = p;

@@ -35,9 +35,39 @@ static const struct bn_kernel registry[] = {
 #include "kernels/f16/f16.inc"
 };
 #undef BN_KERNEL
+
+/* 3. Every kernel of every architecture, without function pointers: what the lists
+ *    describe, so that tools can check names, formats and ISAs of receipts written on
+ *    another architecture (an aarch64 receipt verifies on x86 and vice versa). */
+#define BN_KERNEL(sym, fmt, op, isa, mr, nr, kr, lr, ka, ov, eb)                              \
+    {#sym, BN_FMT_##fmt, BN_OPV_##op, BN_ISAV_##isa, mr, nr, kr, lr, ka, ov, eb, {0}},
+static const struct bn_kernel registry_all[] = {
+#include "kernels/a8/a8.inc"
+#include "kernels/i2s/i2s.inc"
+#include "kernels/qk256/qk256.inc"
+#include "kernels/tl1/tl1.inc"
+#include "kernels/tl2/tl2.inc"
+#include "kernels/f16/f16.inc"
+};
+#undef BN_KERNEL
 // clang-format on
 
 #define REGISTRY_SIZE (sizeof registry / sizeof registry[0])
+#define REGISTRY_ALL_SIZE (sizeof registry_all / sizeof registry_all[0])
+
+const struct bn_kernel *bn_registry_all(size_t *count)
+{
+    *count = REGISTRY_ALL_SIZE;
+    return registry_all;
+}
+
+const struct bn_kernel *bn_registry_all_find(const char *name)
+{
+    if (!name) return NULL;
+    for (size_t i = 0; i < REGISTRY_ALL_SIZE; i++)
+        if (strcmp(registry_all[i].name, name) == 0) return &registry_all[i];
+    return NULL;
+}
 
 const struct bn_kernel *bn_registry(size_t *count)
 {

@@ -29,7 +29,7 @@ static bn_cpu_features tier_defining_features(bn_isa isa)
     }
 }
 
-static bn_status parse_cap(const char *cap, bn_cpu_features *allowed)
+static bn_status parse_cap(const char *cap, const char *arch, bn_cpu_features *allowed)
 {
     *allowed = ~(bn_cpu_features)0;
     if (!cap || !*cap) return BN_OK;
@@ -39,8 +39,8 @@ static bn_status parse_cap(const char *cap, bn_cpu_features *allowed)
                        "BN_ISA=%s: unknown ISA (expected one of scalar, avx2, avx512, "
                        "avx512vbmi, neon, neondot)",
                        cap);
-    if (!bn_isa_in_build((bn_isa)isa))
-        return bn_fail(BN_E_CONFIG, "BN_ISA=%s: not an ISA of this build's architecture", cap);
+    if (!bn_isa_in_arch((bn_isa)isa, arch))
+        return bn_fail(BN_E_CONFIG, "BN_ISA=%s: not an ISA of the %s architecture", cap, arch);
     *allowed = bn_isa_features((bn_isa)isa);
     return BN_OK;
 }
@@ -80,10 +80,22 @@ static bool layout_compatible(unsigned kernel_lr, unsigned required_lr)
     return kernel_lr == 0 || kernel_lr == required_lr;
 }
 
-bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *disable, bn_resolution *out)
+/* The kernel named `name` in table[0..count), or NULL. */
+static const struct bn_kernel *find_in(const struct bn_kernel *table, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(table[i].name, name) == 0) return &table[i];
+    return NULL;
+}
+
+/* bn_resolve over a kernel table for a target architecture (the build's registry, or the
+ * registry of every architecture for bn_resolve_arch). */
+static bn_status resolve_in(const char *arch, const struct bn_kernel *reg, size_t count,
+                            bn_cpu_features detected, const char *isa_cap, const char *disable,
+                            bn_resolution *out)
 {
     bn_cpu_features allowed, removed;
-    bn_status st = parse_cap(isa_cap, &allowed);
+    bn_status st = parse_cap(isa_cap, arch, &allowed);
     if (st != BN_OK) return st;
     st = parse_disable(disable, &removed);
     if (st != BN_OK) return st;
@@ -94,8 +106,6 @@ bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *
     snprintf(out->isa_cap, sizeof out->isa_cap, "%s", isa_cap ? isa_cap : "");
     snprintf(out->disabled, sizeof out->disabled, "%s", disable ? disable : "");
 
-    size_t count;
-    const struct bn_kernel *reg = bn_registry(&count);
     for (int f = 0; f < BN_FORMAT_COUNT; f++) {
         /* GEMV first: it fixes the layout the weights are packed in, GEMM must read it. */
         static const bn_op order[BN_OP_COUNT] = {BN_OP_GEMV, BN_OP_GEMM,   BN_OP_QUANT, BN_OP_DEQUANT,
@@ -107,8 +117,9 @@ bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *
             if (!bn_format_has_op((bn_format)f, op)) continue;
             const char *const *list = bn_preferences((bn_format)f, op);
             for (size_t j = 0; list && list[j]; j++) {
-                const struct bn_kernel *k = bn_registry_find(list[j]);
-                if (!k || !bn_kernel_usable_in(k, out)) continue;
+                const struct bn_kernel *k = find_in(reg, count, list[j]);
+                if (!k || !bn_isa_in_arch(k->isa, arch) || (bn_isa_features(k->isa) & ~out->effective))
+                    continue;
                 if (op == BN_OP_GEMM && !layout_compatible(k->layout_rows, required_lr)) continue;
                 out->choice[f][op] = (int)(k - reg);
                 break;
@@ -120,8 +131,25 @@ bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *
                 required_lr = reg[out->choice[f][op]].layout_rows;
         }
     }
-    (void)count;
     return BN_OK;
+}
+
+bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *disable, bn_resolution *out)
+{
+    size_t count;
+    const struct bn_kernel *reg = bn_registry(&count);
+    return resolve_in(bn_build_arch(), reg, count, detected, isa_cap, disable, out);
+}
+
+bn_status bn_resolve_arch(const char *arch, bn_cpu_features detected, const char *isa_cap,
+                          const char *disable, bn_resolution *out)
+{
+    if (!arch || !bn_isa_in_arch(BN_ISA_SCALAR, arch))
+        return bn_fail(BN_E_CONFIG, "unknown architecture '%s' (expected x86_64, aarch64 or other)",
+                       arch ? arch : "(null)");
+    size_t count;
+    const struct bn_kernel *reg = bn_registry_all(&count);
+    return resolve_in(arch, reg, count, detected, isa_cap, disable, out);
 }
 
 /* ---- the process-wide resolution */
@@ -129,10 +157,14 @@ bn_status bn_resolve(bn_cpu_features detected, const char *isa_cap, const char *
 static bn_resolution current;
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 
+static size_t describe(const bn_resolution *res, char *buf, size_t size);
+
+/* Called inside the pthread_once of bn_dispatch, so it must not call bn_dispatch (or
+ * bn_dispatch_describe) itself: that would wait on the once it is running in. */
 static void print_choice(FILE *to)
 {
     char buf[8192];
-    bn_dispatch_describe(buf, sizeof buf);
+    describe(&current, buf, sizeof buf);
     fputs(buf, to);
 }
 
@@ -237,9 +269,10 @@ static void put_features(text *t, bn_cpu_features mask)
     if (!any) put(t, "(none)");
 }
 
-size_t bn_dispatch_describe(char *buf, size_t size)
+size_t bn_dispatch_describe(char *buf, size_t size) { return describe(bn_dispatch(), buf, size); }
+
+static size_t describe(const bn_resolution *res, char *buf, size_t size)
 {
-    const bn_resolution *res = bn_dispatch();
     text t = {buf, size, 0};
     if (size) buf[0] = '\0';
     put(&t, "cpu: %s\ndetected: ", bn_cpu_model());

@@ -181,6 +181,17 @@ static void kernel_cases(const bn_kernel *k, const options *o, tally *t)
                     c.r0 = 0, c.r1 = c.m, c.pad = 0, c.wpat = wp[wi], c.xpat = xp[xi], c.seed = seed++;
                     run_case(&c, t);
                 }
+        /* Every weight byte 0xFF: for I2S/QK256 every code is 3 and reads +2, so code * q
+         * reaches its largest magnitude 3 * 128 in every product, the worst case of any
+         * narrow accumulator; for TL1/TL2 every index is invalid (and every TL2 sign set). */
+        for (unsigned xi = 0; xi < (o->quick ? 1u : 2u); xi++) {
+            c.layout_rows = lrs[nl - 1], c.k = 65536 / a * a, c.m = (k->mr ? k->mr : 1) + 1;
+            if (c.layout_rows > 1 && c.m < c.layout_rows + 1) c.m = c.layout_rows + 1;
+            c.n = op == BN_OP_GEMM ? (k->nr ? k->nr : 1) + 1 : 1;
+            c.r0 = 0, c.r1 = c.m, c.pad = 0, c.wpat = BN_PAT_CODE3_ALL;
+            c.xpat = xi ? BN_PAT_PLUS : BN_PAT_MINUS, c.seed = seed++;
+            run_case(&c, t);
+        }
         c.wpat = c.xpat = BN_PAT_RANDOM;
     }
 
@@ -363,6 +374,11 @@ static bool parse(int argc, char **argv, options *o)
             usage();
             return false;
         }
+    }
+    if (o->receipt && (o->kernel || o->single_case || o->list)) {
+        fprintf(stderr, "conform: --receipt records a run of the whole registry; it cannot be combined with "
+                        "--kernel, --case or --list\n");
+        return false;
     }
     return true;
 }

@@ -14,14 +14,25 @@
 
 #include "bitnet.h"
 
-/* ../shared/data/tinystories-ternary/README.md, "Golden greedy output": the first 32 of
- * the 99 token ids the reference program generates from BOS (id 1) at temperature 0. */
-static const int32_t golden_1m[32] = {403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315,
-                                      421, 395, 317, 426, 338, 401, 396, 267, 337, 335, 311,
-                                      267, 422, 419, 269, 352, 379, 261, 420, 277, 264};
-static const int32_t golden_3m[32] = {403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315,
-                                      421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408,
-                                      419, 292, 411, 269, 344, 444, 427, 421, 414, 276};
+/* The first 32 reference token ids of a model ("1M" or "3M") from
+ * fixtures/tinystories/golden-greedy.txt (provenance in that folder's SOURCE.md). */
+static void load_golden(const char *which, int32_t out[32])
+{
+    FILE *f = fopen("fixtures/tinystories/golden-greedy.txt", "r");
+    cr_assert_not_null(f, "fixtures/tinystories/golden-greedy.txt is missing (run from the repository root)");
+    char line[2048];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, which, strlen(which)) == 0 && line[strlen(which)] == ':') {
+            char *p = line + strlen(which) + 1, *end;
+            for (; n < 32; n++, p = end) {
+                out[n] = (int32_t)strtol(p, &end, 10);
+                if (end == p) break;
+            }
+        }
+    fclose(f);
+    cr_assert_eq(n, 32, "golden-greedy.txt: fewer than 32 ids for %s", which);
+}
 
 static const char *const formats[] = {"i2s", "qk256", "tl1", "tl2"};
 
@@ -97,6 +108,9 @@ Test(model, tinystories_writes_the_reference_stories_in_every_format_and_isa_cap
     const char *caps[6];
     size_t n_caps = usable_caps(caps);
     cr_assert_geq(n_caps, 1);
+    int32_t golden_1m[32], golden_3m[32];
+    load_golden("1M", golden_1m);
+    load_golden("3M", golden_3m);
     for (size_t ci = 0; ci < n_caps; ci++) {
         cr_assert_eq(bn_dispatch_configure(caps[ci], NULL), BN_OK);
         for (size_t f = 0; f < 4; f++) {

@@ -135,15 +135,16 @@ static int8_t *make_ternary(const bn_case *c, bn_rng *rng)
 
 /* A weight buffer in the case's format and layout: packed by the twin from a ternary
  * matrix, or raw random bytes for the CODE3 pattern (invalid codes included), with the
- * QK256 padding poisoned so a kernel that lets padding count fails. */
+ * QK256 padding poisoned so a kernel that lets padding count fails; CODE3_ALL fills every
+ * byte with 0xFF. */
 static uint8_t *make_weights(const bn_case *c, bn_rng *rng, size_t *bytes, float *ws)
 {
     bn_format f = bn_kernel_format(c->kernel);
     if (bn_weights_bytes(f, c->m, c->k, c->layout_rows, bytes) != BN_OK) return NULL;
     uint8_t *w = bn_guarded_alloc(*bytes);
     *ws = random_scale(rng);
-    if (c->wpat == BN_PAT_CODE3) {
-        for (size_t i = 0; i < *bytes; i++) w[i] = (uint8_t)bn_rng_next(rng);
+    if (c->wpat == BN_PAT_CODE3 || c->wpat == BN_PAT_CODE3_ALL) {
+        for (size_t i = 0; i < *bytes; i++) w[i] = c->wpat == BN_PAT_CODE3 ? (uint8_t)bn_rng_next(rng) : 0xFF;
         bn_tail_store(w + *bytes - BN_TAIL_BYTES, *ws);
     } else {
         int8_t *t = make_ternary(c, rng);

@@ -38,6 +38,7 @@ typedef enum bn_pattern {
     BN_PAT_SPARSE, /* mostly zero with rare +-1 / rare extremes */
     BN_PAT_CODE3, /* I2S/QK256: raw random bytes, code 3 included; TL: invalid indices */
     BN_PAT_TIES, /* A8: values that land exactly on rounding ties */
+    BN_PAT_CODE3_ALL, /* every weight byte 0xFF: I2S/QK256 all code 3 (+2); TL all invalid */
     BN_PAT_COUNT
 } bn_pattern;
 

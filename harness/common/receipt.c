@@ -21,17 +21,6 @@ static json_t *feature_list(bn_cpu_features mask)
     return list;
 }
 
-static const char *arch_name(void)
-{
-#if defined(__x86_64__)
-    return "x86_64";
-#elif defined(__aarch64__)
-    return "aarch64";
-#else
-    return "other";
-#endif
-}
-
 json_t *bn_receipt_new(const char *kind, const char *tool_name)
 {
     char when[32];
@@ -44,7 +33,7 @@ json_t *bn_receipt_new(const char *kind, const char *tool_name)
         "{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:b, s:s, s:s}, s:{s:s, s:s, s:i, s:o, s:o}, s:{s:s, s:s}}",
         "schema_version", RECEIPT_SCHEMA_VERSION, "kind", kind, "created_at", when, "tool", "name", tool_name,
         "library_version", bn_version(), "git_commit", BN_GIT_COMMIT, "git_dirty", BN_GIT_DIRTY, "compiler",
-        "" __VERSION__, "cflags", BN_BUILD_CFLAGS, "machine", "arch", arch_name(), "cpu_model",
+        "" __VERSION__, "cflags", BN_BUILD_CFLAGS, "machine", "arch", bn_build_arch(), "cpu_model",
         bn_cpu_model(), "logical_cpus", (int)sysconf(_SC_NPROCESSORS_ONLN), "features_detected",
         feature_list(res->detected), "features_effective", feature_list(res->effective), "overrides",
         "BN_ISA", res->isa_cap, "BN_DISABLE", res->disabled);

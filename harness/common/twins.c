@@ -25,8 +25,8 @@ bn_kernel_fn bn_ref_twin(bn_format fmt, bn_op op)
     return twins[fmt][op];
 }
 
-static const char *const pattern_names[BN_PAT_COUNT] = {"random", "plus",   "minus", "zero",
-                                                        "alt",    "sparse", "code3", "ties"};
+static const char *const pattern_names[BN_PAT_COUNT] = {"random", "plus",  "minus", "zero",    "alt",
+                                                        "sparse", "code3", "ties",  "code3all"};
 
 const char *bn_pattern_name(bn_pattern p) { return (unsigned)p < BN_PAT_COUNT ? pattern_names[p] : "?"; }
 

@@ -68,6 +68,7 @@ int bn_cli_run(int argc, char **argv)
     bn_generate_result r;
     bn_status st = bn_generate(s.ctx, s.sampler, ids, n, &gp, print_token, &p, &r);
     printf("\n");
+    fflush(stdout);
     if (st != BN_OK) {
         status = bn_session_fail("run", st);
         goto done;
