@@ -1,5 +1,9 @@
-/* test_bench_receipt.c - the kernel-bench receipt writer: timing summaries, and the JSON
- * structure documented in docs/receipts-kernel-bench.md (field names, types, values). */
+/* test_bench_receipt.c - the kernel-bench receipt writer: timing summaries, the JSON
+ * structure documented in docs/receipts-kernel-bench.md (field names, types, values), and
+ * agreement with receipts/schema.json and the verifier's rules, for the writer's output
+ * and for tests/receipts/kernel-bench-x86_64.json (written by `bench --quick --filter
+ * i2s_gemv_1x4__avx512,i2s_gemm_4x4__avx512,a8_quant__avx2,tl2_lut__avx2,f16_gemv_1x4__avx2
+ * --shapes cache,cache_head --reps 3 --dram-bytes 67108864 --receipt ...`). */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <math.h>
@@ -7,6 +11,31 @@
 #include <unistd.h>
 
 #include "harness/common/receipt.h"
+#include "harness/common/verify.h"
+
+#define GENUINE_RECEIPT "tests/receipts/kernel-bench-x86_64.json"
+
+static void collect(void *ctx, const char *rule, const char *message)
+{
+    char *ids = ctx;
+    size_t n = strlen(ids);
+    snprintf(ids + n, 4096 - n, " %s (%s)", rule, message);
+}
+
+/* Rules the receipt breaks under the built-in schema and the verifier ("" if none). */
+static size_t verify(const json_t *receipt, char ids[4096])
+{
+    bn_schema *schema;
+    cr_assert_eq(bn_verify_builtin_schema(&schema), BN_OK, "%s", bn_last_error());
+    bn_verify_options options = {NULL};
+    bn_verify_result r;
+    ids[0] = '\0';
+    cr_assert_eq(bn_verify_receipt(receipt, schema, &options, collect, ids, &r), BN_OK, "%s",
+                 bn_last_error());
+    bn_schema_free(schema);
+    cr_assert_gt(r.rules, 8, "only %zu rules checked", r.rules);
+    return r.broken;
+}
 
 Test(bench_receipt, median_and_min)
 {
@@ -145,6 +174,27 @@ Test(bench_receipt, structure_and_values)
     cr_assert_str_eq(json_string_value(get(kb, "skipped.0.kernel")), bn_kernel_name(k));
     cr_assert_eq(num(kb, "totals.results"), 1);
     cr_assert(json_is_true(get(kb, "totals.passed")));
+    char ids[4096];
+    cr_assert_eq(verify(root, ids), 0, "the writer's receipt breaks:%s", ids);
+    json_decref(root);
+}
+
+Test(bench_receipt, genuine_receipt_verifies_and_tampering_shows)
+{
+    json_error_t err;
+    json_t *root = json_load_file(GENUINE_RECEIPT, JSON_REJECT_DUPLICATES, &err);
+    cr_assert_not_null(root, "%s: %s", GENUINE_RECEIPT, err.text);
+    char ids[4096];
+    cr_assert_eq(verify(root, ids), 0, "%s breaks:%s", GENUINE_RECEIPT, ids);
+    json_t *result = get(root, "kernel_bench.results.0");
+    double median = num(result, "median_ns");
+    json_object_set_new(result, "median_ns", json_real(median / 2)); /* a faster claim */
+    cr_assert_gt(verify(root, ids), 0);
+    cr_assert(strstr(ids, "R-BENCH-TIMING"), "%s", ids);
+    json_object_set_new(result, "median_ns", json_real(median));
+    json_object_set_new(get(result, "shape"), "k", json_integer(4096)); /* checked on another K */
+    cr_assert_gt(verify(root, ids), 0);
+    cr_assert(strstr(ids, "R-BENCH-CONFORMANCE"), "%s", ids);
     json_decref(root);
 }
 
