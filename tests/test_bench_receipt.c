@@ -198,6 +198,28 @@ Test(bench_receipt, genuine_receipt_verifies_and_tampering_shows)
     json_decref(root);
 }
 
+Test(bench_receipt, bandwidth_of_other_thread_counts_comes_from_measurements)
+{
+    /* A result at 3 threads (bench --threads 1,3 on two cores) is judged against the
+     * measurement at 3 threads; without one the pct_of_bandwidth claim has no basis. */
+    json_error_t err;
+    json_t *root = json_load_file(GENUINE_RECEIPT, JSON_REJECT_DUPLICATES, &err);
+    cr_assert_not_null(root, "%s", err.text);
+    json_t *result = get(root, "kernel_bench.results.0"),
+           *list = get(root, "kernel_bench.bandwidth.measurements");
+    json_t *three = json_deep_copy(json_array_get(list, 0));
+    json_object_set_new(result, "threads", json_integer(3));
+    json_object_set_new(three, "threads", json_integer(3));
+    json_object_set_new(three, "gbps",
+                        json_real(num(result, "gbps") * 100 / num(result, "pct_of_bandwidth")));
+    char ids[4096];
+    cr_assert_gt(verify(root, ids), 0);
+    cr_assert(strstr(ids, "R-BENCH-PCT"), "%s", ids);
+    json_array_append_new(list, three);
+    cr_assert_eq(verify(root, ids), 0, "%s", ids);
+    json_decref(root);
+}
+
 Test(bench_receipt, gops_only_for_gemm_and_missing_peak_has_a_reason)
 {
     const bn_kernel *k;
