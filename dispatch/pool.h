@@ -11,7 +11,7 @@
  * Details (dispatch/pool.c has the why):
  *  - pinning: when threads <= cores, worker t is bound to core t and the creating thread
  *    to core 0 (its previous binding is restored by bn_pool_destroy when called from the
- *    same thread).  With more threads than cores nothing is pinned.
+ *    same thread).  With more threads than cores, or BN_POOL_PIN=0, nothing is pinned.
  *  - idle workers spin on a generation counter for BN_POOL_SPIN_US microseconds (default
  *    200, read at creation, 0..1000000) after each job, then sleep on a futex: a pool
  *    between jobs costs no CPU.
