@@ -118,7 +118,7 @@ build/$(1)/bin/bench: build/$(1)/harness/bench.o $$($(1)_BENCHOBJS) $$($(1)_HOBJ
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
 
-build/$(1)/bin/bitnet: $$($(1)_CLIOBJS) $$($(1)_GENOBJS) $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
+build/$(1)/bin/bitnet: $$($(1)_CLIOBJS) $$($(1)_GENOBJS) $$($(1)_BENCHOBJS) $$($(1)_HOBJS) $$($(1)_REFA) $$($(1)_LIBA)
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -o $$@ $$^ $(4)
 
@@ -170,11 +170,11 @@ build/native/bin/example-%: build/native/docs/examples/%.o build/native/libbitne
 all: build/native/libbitnet.a build/native/libbitnet.so $(TOOLS) $(EXAMPLES) build/native/bin/conform
 
 # ---------------------------------------------------------------- tests
-build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_CMDOBJS) $(native_GENOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
+build/native/bin/unit-tests: $(patsubst %.c,build/native/%.o,$(TEST_SRCS)) $(native_CMDOBJS) $(native_GENOBJS) $(native_BENCHOBJS) $(native_HOBJS) $(native_REFA) $(native_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ -lcriterion $(LIBS)
 
-build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_CMDOBJS) $(san_GENOBJS) $(san_HOBJS) $(san_REFA) $(san_LIBA)
+build/san/bin/unit-tests: $(patsubst %.c,build/san/%.o,$(TEST_SRCS)) $(san_CMDOBJS) $(san_GENOBJS) $(san_BENCHOBJS) $(san_HOBJS) $(san_REFA) $(san_LIBA)
 	@mkdir -p $(@D)
 	$(Q)$(SAN_CC) -fsanitize=address,undefined -o $@ $^ -lcriterion $(LIBS)
 

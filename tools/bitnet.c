@@ -19,6 +19,9 @@ static const subcommand subcommands[] = {
      "run -m MODEL [-p TEXT|-f FILE] [-n N] [--temp T] ...   continue a prompt (run --help)"},
     {"chat", bn_cli_chat,
      "chat -m MODEL [-p SYSTEM] ...   interactive multi-turn chat, one message per line"},
+    {"bench", bn_cli_bench,
+     "bench -m MODEL [-p 512] [-n 128] [-r 5] [-t N] [--receipt FILE]   pp/tg tokens/s against measured "
+     "limits"},
     {"tokenize", bn_cli_tokenize, "tokenize -m MODEL (-p TEXT|-f FILE) [--no-bos] [--special] [--json]"},
     {"inspect", bn_cli_inspect,
      "inspect FILE [--json]      metadata, tensors and validation verdict of a GGUF file"},

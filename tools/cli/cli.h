@@ -13,5 +13,6 @@ int bn_cli_load(int argc, char **argv);
 int bn_cli_run(int argc, char **argv);
 int bn_cli_chat(int argc, char **argv);
 int bn_cli_tokenize(int argc, char **argv);
+int bn_cli_bench(int argc, char **argv);
 
 #endif /* BN_TOOLS_CLI_H */
