@@ -40,7 +40,7 @@
 /* GEMV software prefetch distance: at least this many bytes ahead, rounded up to whole
  * four-row blocks (see bn_t512_gemv_1x4).  Measured on 6912x2560 from DRAM with tools/ktime:
  * min-time 10.5-14 GB/s without prefetch, 19-23 GB/s with it (the plain C read loop: 20-23). */
-#define BN_T512_PF_BYTES 16384
+#define BN_T512_PF_BYTES 4096
 
 /* Masks selecting, per half of a broadcast group, the code that lines up with q. */
 static inline __m512i bn_t512_mask_lo(void)
