@@ -32,6 +32,22 @@ typedef struct bn_act_buf {
     size_t q_stride, lut_stride;
 } bn_act_buf;
 
+/* Where a forward pass spends its time, for `bitnet bench`'s decode breakdown: wall time
+ * of each step of model/forward.c summed over layers (only while `profile` is set; a
+ * clock read costs tens of nanoseconds, a few hundred times per token). */
+typedef enum bn_phase {
+    BN_PHASE_EMBED, /* token embedding lookup */
+    BN_PHASE_NORM, /* RMSNorms, the output norm included */
+    BN_PHASE_QUANT, /* A8 quantisation of activations (and TL tables) */
+    BN_PHASE_MATMUL, /* ternary GEMV/GEMM, split over the pool */
+    BN_PHASE_ROPE, /* RoPE and the KV cache append */
+    BN_PHASE_ATTENTION, /* scores, softmax, weighted values */
+    BN_PHASE_FFN_ACT, /* squared ReLU or SiLU times up */
+    BN_PHASE_RESIDUAL, /* residual adds */
+    BN_PHASE_HEAD, /* output head GEMV */
+    BN_PHASE_COUNT
+} bn_phase;
+
 struct bn_context {
     const bn_model *model;
     bn_pool *pool;
@@ -51,6 +67,12 @@ struct bn_context {
     bn_act_buf act;
     float *logits; /* [vocab] for the last evaluated token */
     float *head_in; /* [dim], the final-normed last token */
+
+    bool profile; /* accumulate phase_ns (see bn_phase) */
+    uint64_t phase_ns[BN_PHASE_COUNT];
 };
+
+/* The name of a phase ("matmul", ...), for reports. */
+const char *bn_phase_name(bn_phase phase);
 
 #endif /* BN_MODEL_CONTEXT_H */

@@ -86,6 +86,31 @@ static void rope_and_cache(bn_context *c, uint32_t layer, size_t n, uint32_t pos
     memcpy(vc, c->v, n * kv_dim * sizeof(float));
 }
 
+/* Run `step` and, when the context profiles, add its wall time to `phase`. */
+#define TIMED(c, phase, step)                                        \
+    do {                                                             \
+        const uint64_t t0_ = (c)->profile ? bn_now_ns() : 0;         \
+        step;                                                        \
+        if ((c)->profile) (c)->phase_ns[phase] += bn_now_ns() - t0_; \
+    } while (0)
+
+/* q, k and v of n tokens from the one quantised x. */
+static bn_status qkv(bn_context *c, const bn_layer_weights *L, size_t n)
+{
+    bn_status st = matmul(c, &L->wq, n, c->q, L->sq);
+    if (st == BN_OK) st = matmul(c, &L->wk, n, c->k, L->sk);
+    if (st == BN_OK) st = matmul(c, &L->wv, n, c->v, L->sv);
+    return st;
+}
+
+/* The FFN's gate and up projections of n tokens from the one quantised x. */
+static bn_status gate_up(bn_context *c, const bn_layer_weights *L, size_t n)
+{
+    bn_status st = matmul(c, &L->wgate, n, c->gate, L->sgate);
+    if (st == BN_OK) st = matmul(c, &L->wup, n, c->up, L->sup);
+    return st;
+}
+
 static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos0)
 {
     const bn_model *m = c->model;
@@ -93,37 +118,35 @@ static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos
     const bn_layer_weights *L = &m->layers[l];
     const size_t dim = hp->dim, ffn = hp->ffn_dim;
     const float eps = hp->norm_eps;
+    bn_status st = BN_OK;
 
     /* Attention block: one A8 quantisation of x shared by q, k and v. */
-    norm_rows(c->h, dim, L->attn_norm, n, dim, eps, c->x, dim);
-    bn_status st = quantize(c, c->x, n, dim, dim);
-    if (st == BN_OK) st = matmul(c, &L->wq, n, c->q, L->sq);
-    if (st == BN_OK) st = matmul(c, &L->wk, n, c->k, L->sk);
-    if (st == BN_OK) st = matmul(c, &L->wv, n, c->v, L->sv);
+    TIMED(c, BN_PHASE_NORM, norm_rows(c->h, dim, L->attn_norm, n, dim, eps, c->x, dim));
+    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, dim, dim));
+    TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = qkv(c, L, n));
     if (st != BN_OK) return st;
-    rope_and_cache(c, l, n, pos0);
-    bn_attention(c, l, n, pos0);
-    norm_rows(c->attn, dim, L->attn_sub_norm, n, dim, eps, c->x, dim);
-    st = quantize(c, c->x, n, dim, dim);
-    if (st == BN_OK) st = matmul(c, &L->wo, n, c->q, L->so);
+    TIMED(c, BN_PHASE_ROPE, rope_and_cache(c, l, n, pos0));
+    TIMED(c, BN_PHASE_ATTENTION, bn_attention(c, l, n, pos0));
+    TIMED(c, BN_PHASE_NORM, norm_rows(c->attn, dim, L->attn_sub_norm, n, dim, eps, c->x, dim));
+    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, dim, dim));
+    TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = matmul(c, &L->wo, n, c->q, L->so));
     if (st != BN_OK) return st;
-    bn_add(c->h, c->q, n * dim);
+    TIMED(c, BN_PHASE_RESIDUAL, bn_add(c->h, c->q, n * dim));
 
     /* FFN block: one A8 quantisation of x shared by gate and up. */
-    norm_rows(c->h, dim, L->ffn_norm, n, dim, eps, c->x, dim);
-    st = quantize(c, c->x, n, dim, dim);
-    if (st == BN_OK) st = matmul(c, &L->wgate, n, c->gate, L->sgate);
-    if (st == BN_OK) st = matmul(c, &L->wup, n, c->up, L->sup);
+    TIMED(c, BN_PHASE_NORM, norm_rows(c->h, dim, L->ffn_norm, n, dim, eps, c->x, dim));
+    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, dim, dim));
+    TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = gate_up(c, L, n));
     if (st != BN_OK) return st;
     if (m->arch == BN_ARCH_BITNET_B158)
-        bn_relu2_mul(c->gate, c->up, n * ffn, c->gate);
+        TIMED(c, BN_PHASE_FFN_ACT, bn_relu2_mul(c->gate, c->up, n * ffn, c->gate));
     else
-        bn_silu_mul(c->gate, c->up, n * ffn, c->gate);
-    norm_rows(c->gate, ffn, L->ffn_sub_norm, n, ffn, eps, c->x, ffn);
-    st = quantize(c, c->x, n, ffn, ffn);
-    if (st == BN_OK) st = matmul(c, &L->wdown, n, c->q, L->sdown);
+        TIMED(c, BN_PHASE_FFN_ACT, bn_silu_mul(c->gate, c->up, n * ffn, c->gate));
+    TIMED(c, BN_PHASE_NORM, norm_rows(c->gate, ffn, L->ffn_sub_norm, n, ffn, eps, c->x, ffn));
+    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, ffn, ffn));
+    TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = matmul(c, &L->wdown, n, c->q, L->sdown));
     if (st != BN_OK) return st;
-    bn_add(c->h, c->q, n * dim);
+    TIMED(c, BN_PHASE_RESIDUAL, bn_add(c->h, c->q, n * dim));
     return BN_OK;
 }
 
@@ -131,17 +154,30 @@ static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos
 static bn_status head(bn_context *c, const float *h_row, float *logits)
 {
     const bn_model *m = c->model;
-    bn_rmsnorm(h_row, m->output_norm, m->hp.dim, m->hp.norm_eps, c->head_in);
-    if (m->output_type == BN_GGML_F16)
-        return bn_pool_f16_gemv(c->pool, c->kernels.head, &m->output, c->head_in, logits);
+    TIMED(c, BN_PHASE_NORM, bn_rmsnorm(h_row, m->output_norm, m->hp.dim, m->hp.norm_eps, c->head_in));
+    bn_status st = BN_OK;
+    if (m->output_type == BN_GGML_F16) {
+        TIMED(c, BN_PHASE_HEAD,
+              st = bn_pool_f16_gemv(c->pool, c->kernels.head, &m->output, c->head_in, logits));
+        return st;
+    }
     /* An F32 head (the TinyStories conversions): small; one fixed order per row. */
+    const uint64_t t0 = c->profile ? bn_now_ns() : 0;
     const float *w = m->output.data;
     for (size_t r = 0; r < m->output.rows; r++) {
         float acc = 0.0f;
         for (size_t k = 0; k < m->output.cols; k++) acc += w[r * m->output.cols + k] * c->head_in[k];
         logits[r] = acc;
     }
+    if (c->profile) c->phase_ns[BN_PHASE_HEAD] += bn_now_ns() - t0;
     return BN_OK;
+}
+
+const char *bn_phase_name(bn_phase phase)
+{
+    static const char *const names[BN_PHASE_COUNT] = {"embed",     "norm",    "quant",    "matmul", "rope",
+                                                      "attention", "ffn_act", "residual", "head"};
+    return (unsigned)phase < BN_PHASE_COUNT ? names[phase] : "?";
 }
 
 bn_status bn_forward(bn_context *c, const int32_t *tokens, size_t n, float *logits, bool all_logits)
@@ -157,7 +193,7 @@ bn_status bn_forward(bn_context *c, const int32_t *tokens, size_t n, float *logi
                            tokens[i], m->hp.vocab_size);
     for (size_t done = 0; done < n;) {
         const size_t chunk = n - done < c->n_batch ? n - done : c->n_batch;
-        embed(c, tokens + done, chunk);
+        TIMED(c, BN_PHASE_EMBED, embed(c, tokens + done, chunk));
         for (uint32_t l = 0; l < m->hp.n_layers; l++) {
             bn_status st = layer_forward(c, l, chunk, c->pos);
             if (st != BN_OK) return st;

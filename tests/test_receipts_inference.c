@@ -123,6 +123,33 @@ Test(receipts_inference, tokens_per_second_must_be_tokens_over_seconds)
     json_decref(r);
 }
 
+/* A phase's breakdown: steps that are parts of one profiled repetition. */
+static json_t *with_breakdown(double profiled, double matmul, double head)
+{
+    json_t *r = load(INFERENCE_RECEIPT);
+    json_object_set_new(phase(r, 1), "breakdown",
+                        json_pack("{s:f, s:{s:f, s:f}}", "profiled_seconds", profiled, "steps", "matmul",
+                                  matmul, "head", head));
+    return r;
+}
+
+Test(receipts_inference, breakdown_steps_must_fit_the_profiled_time)
+{
+    json_t *r = with_breakdown(0.5, 0.2, 0.25);
+    expect(r, NULL, NULL, NULL);
+    json_decref(r);
+
+    r = with_breakdown(0.5, 0.3, 0.25);
+    expect(r, NULL, "R-INF-BREAKDOWN", "add up to 0.55 s, more than profiled_seconds 0.5 s");
+    json_decref(r);
+
+    r = with_breakdown(0.5, 0.2, 0.25); /* a step name outside bn_phase */
+    json_object_set_new(json_object_get(json_object_get(phase(r, 1), "breakdown"), "steps"), "magic",
+                        json_real(0.0));
+    expect(r, NULL, "R-SCHEMA", NULL);
+    json_decref(r);
+}
+
 Test(receipts_inference, kernels_must_exist_and_run)
 {
     json_t *r = load(INFERENCE_RECEIPT);

@@ -408,6 +408,22 @@ static void rate_stats(double tokens, const json_t *seconds, double *mean, doubl
     *stddev = n > 1 ? sqrt(squares / (double)(n - 1)) : 0;
 }
 
+/* The profiled steps of a phase are parts of its profiled wall time. */
+static void check_breakdown(bn_verifier *v, size_t i, const char *name, const json_t *breakdown)
+{
+    const json_t *steps = get(breakdown, "steps");
+    const char *step;
+    const json_t *seconds;
+    double sum = 0;
+    json_object_foreach((json_t *)steps, step, seconds) sum += bn_verify_num(seconds);
+    const double profiled = num(breakdown, "profiled_seconds");
+    if (sum > profiled * (1 + 1e-9))
+        bn_verify_broken(v, "R-INF-BREAKDOWN",
+                         "inference.phases[%zu] (%s): the steps of breakdown add up to %.9g s, more than "
+                         "profiled_seconds %.9g s",
+                         i, name, sum, profiled);
+}
+
 static void check_phases(bn_verifier *v, const json_t *inf)
 {
     const json_t *phases = get(inf, "phases");
@@ -436,6 +452,7 @@ static void check_phases(bn_verifier *v, const json_t *inf)
                                  "inference.phases[%zu] (%s): seconds[%zu] = %g is not positive", i, name, j,
                                  bn_verify_num(json_array_get(seconds, j)));
             }
+        if (get(p, "breakdown")) check_breakdown(v, i, name, get(p, "breakdown"));
         if (!positive || tokens < 1) continue;
         double mean, stddev;
         rate_stats((double)tokens, seconds, &mean, &stddev);
@@ -499,9 +516,19 @@ static void check_model(bn_verifier *v, const json_t *model)
 
 void bn_verify_inference(bn_verifier *v, const json_t *inf)
 {
-    static const char *const ids[] = {"R-INF-KERNEL",  "R-INF-FIELDS",    "R-INF-ISA",      "R-INF-DISPATCH",
-                                      "R-INF-COMPUTE", "R-INF-DUPLICATE", "R-INF-REPS",     "R-INF-TOKENS",
-                                      "R-INF-TIMING",  "R-INF-TPS",       "R-INF-ROOFLINE", NULL};
+    static const char *const ids[] = {"R-INF-KERNEL",
+                                      "R-INF-FIELDS",
+                                      "R-INF-ISA",
+                                      "R-INF-DISPATCH",
+                                      "R-INF-COMPUTE",
+                                      "R-INF-DUPLICATE",
+                                      "R-INF-REPS",
+                                      "R-INF-TOKENS",
+                                      "R-INF-TIMING",
+                                      "R-INF-TPS",
+                                      "R-INF-ROOFLINE",
+                                      "R-INF-BREAKDOWN",
+                                      NULL};
     check_all(v, ids);
     check_inference_kernels(v, inf);
     check_phases(v, inf);

@@ -38,6 +38,8 @@ typedef struct test {
     size_t tokens;
     double *seconds; /* [reps] */
     double mean, stddev;
+    double profiled_seconds; /* one extra repetition with the phase clocks on */
+    double phase_seconds[BN_PHASE_COUNT];
 } test;
 
 typedef struct limits {
@@ -132,6 +134,60 @@ static double run_once(bn_context *c, const bn_model *m, const test *t, int32_t 
     return dt;
 }
 
+/* One extra repetition with the context's phase clocks on (model/context.h): where the
+ * time goes.  Kept out of the timed repetitions, whose clocks are off. */
+static bool profile_once(bn_context *c, const bn_model *m, test *t, int32_t *tokens, float *logits,
+                         uint64_t *rng)
+{
+    memset(c->phase_ns, 0, sizeof c->phase_ns);
+    c->profile = true;
+    t->profiled_seconds = run_once(c, m, t, tokens, logits, rng);
+    c->profile = false;
+    for (int p = 0; p < BN_PHASE_COUNT; p++) t->phase_seconds[p] = 1e-9 * (double)c->phase_ns[p];
+    return t->profiled_seconds > 0;
+}
+
+/* "| tg128 | 36.1 ms | matmul 15.8 (44%) | ..." per token, the steps in bn_phase order. */
+static void print_breakdown(const test *tests, size_t n_tests)
+{
+    printf("\n\nWhere the time goes (one profiled repetition; ms per token, share of the wall time):\n\n"
+           "| test | wall |");
+    for (int p = 0; p < BN_PHASE_COUNT; p++) printf(" %s |", bn_phase_name((bn_phase)p));
+    printf(" other |\n|---|--:|");
+    for (int p = 0; p <= BN_PHASE_COUNT; p++) printf("--:|");
+    for (size_t i = 0; i < n_tests; i++) {
+        const test *t = &tests[i];
+        const double per_token = 1e3 / (double)t->tokens;
+        double rest = t->profiled_seconds;
+        printf("\n| %s | %.2f |", t->name, t->profiled_seconds * per_token);
+        for (int p = 0; p < BN_PHASE_COUNT; p++) {
+            printf(" %.2f (%.0f%%) |", t->phase_seconds[p] * per_token,
+                   100.0 * t->phase_seconds[p] / t->profiled_seconds);
+            rest -= t->phase_seconds[p];
+        }
+        printf(" %.2f (%.0f%%) |", rest * per_token, 100.0 * rest / t->profiled_seconds);
+    }
+    printf("\n");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median of n >= 1 values, left in their order (they are the receipt's raw timings). */
+static double median(const double *v, int n)
+{
+    double *sorted = malloc((size_t)n * sizeof *sorted);
+    if (!sorted) return 0.0;
+    memcpy(sorted, v, (size_t)n * sizeof *v);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+    const double m = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    free(sorted);
+    return m;
+}
+
 static void stats(test *t, int reps)
 {
     double sum = 0, squares = 0;
@@ -163,19 +219,10 @@ static void reset_peak_rss(void)
     if (f) fputs("5", f), fclose(f);
 }
 
-static bn_status write_receipt(const char *path, const bn_cli_options *o, const bn_session *s, test *tests,
-                               size_t n_tests, const limits *lim, double bytes_per_token,
-                               double macs_per_token, unsigned threads)
+/* Every kernel the counters saw called, as the receipt lists them. */
+static json_t *kernel_calls(void)
 {
-    uint8_t digest[BN_SHA256_BYTES];
-    char hex[BN_SHA256_HEX];
-    uint64_t file_bytes = 0;
-    bn_status st = bn_sha256_file(o->model, digest, &file_bytes);
-    if (st != BN_OK) return st;
-    bn_sha256_hex(digest, hex);
-    bn_model_info info;
-    bn_model_describe(s->model, &info);
-    json_t *kernels = json_array(), *phases = json_array();
+    json_t *kernels = json_array();
     for (size_t i = 0; i < bn_kernel_count(); i++) {
         const bn_kernel *k = bn_kernel_at(i);
         bn_counter ct = bn_kernel_counter(k);
@@ -185,15 +232,38 @@ static bn_status write_receipt(const char *path, const bn_cli_options *o, const 
                                                      bn_op_name(bn_kernel_op(k)), "kernel", bn_kernel_name(k),
                                                      "calls", (json_int_t)ct.calls, "fallback", 0));
     }
+    return kernels;
+}
+
+static bn_status write_receipt(const char *path, const bn_cli_options *o, const bn_session *s,
+                               json_t *kernels, test *tests, size_t n_tests, const limits *lim,
+                               double bytes_per_token, double macs_per_token, unsigned threads)
+{
+    uint8_t digest[BN_SHA256_BYTES];
+    char hex[BN_SHA256_HEX];
+    uint64_t file_bytes = 0;
+    bn_status st = bn_sha256_file(o->model, digest, &file_bytes);
+    if (st != BN_OK) {
+        json_decref(kernels);
+        return st;
+    }
+    bn_sha256_hex(digest, hex);
+    bn_model_info info;
+    bn_model_describe(s->model, &info);
+    json_t *phases = json_array();
     bool any_decode = false, any_prefill = false;
     for (size_t i = 0; i < n_tests; i++) {
         json_t *sec = json_array();
         for (int r = 0; r < o->reps; r++) json_array_append_new(sec, json_real(tests[i].seconds[r]));
-        json_array_append_new(phases, json_pack("{s:s, s:s, s:I, s:i, s:o, s:{s:f, s:f}}", "name",
-                                                tests[i].name, "kind", tests[i].decode ? "decode" : "prefill",
-                                                "tokens", (json_int_t)tests[i].tokens, "reps", o->reps,
-                                                "seconds", sec, "tokens_per_second", "mean", tests[i].mean,
-                                                "stddev", tests[i].stddev));
+        json_t *steps = json_object();
+        for (int p = 0; p < BN_PHASE_COUNT; p++)
+            json_object_set_new(steps, bn_phase_name((bn_phase)p), json_real(tests[i].phase_seconds[p]));
+        json_array_append_new(
+            phases, json_pack("{s:s, s:s, s:I, s:i, s:o, s:{s:f, s:f}, s:{s:f, s:o}}", "name", tests[i].name,
+                              "kind", tests[i].decode ? "decode" : "prefill", "tokens",
+                              (json_int_t)tests[i].tokens, "reps", o->reps, "seconds", sec,
+                              "tokens_per_second", "mean", tests[i].mean, "stddev", tests[i].stddev,
+                              "breakdown", "profiled_seconds", tests[i].profiled_seconds, "steps", steps));
         any_decode |= tests[i].decode;
         any_prefill |= !tests[i].decode;
     }
@@ -260,6 +330,7 @@ int bn_cli_bench(int argc, char **argv)
     float *logits = malloc(bn_model_vocab_size(s.model) * sizeof *logits);
     uint64_t rng = 1234;
     int status = 0;
+    json_t *kernels = NULL;
     bn_counters_timing(0); /* per-call clocks are not needed: the repetitions are timed whole */
     for (size_t i = 0; i < n_tests && status == 0; i++) {
         tests[i].seconds = calloc((size_t)o.reps, sizeof(double));
@@ -273,6 +344,9 @@ int bn_cli_bench(int argc, char **argv)
         }
         if (status == 0) stats(&tests[i], o.reps);
     }
+    kernels = kernel_calls(); /* the receipt's: the timed repetitions only */
+    for (size_t i = 0; i < n_tests && status == 0; i++)
+        if (!profile_once(s.ctx, s.model, &tests[i], tokens, logits, &rng)) status = 1;
     if (status == 0) {
         bn_model_info info;
         bn_model_describe(s.model, &info);
@@ -294,12 +368,15 @@ int bn_cli_bench(int argc, char **argv)
         }
         for (size_t i = 0; i < n_tests; i++)
             if (!tests[i].decode)
-                printf("\n%s: %.1f GOP/s (one op = one ternary MAC)", tests[i].name,
-                       tests[i].mean * macs_per_token * 1e-9);
+                printf("\n%s: %.1f GOP/s (one op = one ternary MAC); time to first token of a %zu-token "
+                       "prompt: %.1f ms (median)",
+                       tests[i].name, tests[i].mean * macs_per_token * 1e-9, tests[i].tokens,
+                       1e3 * median(tests[i].seconds, o.reps));
+        print_breakdown(tests, n_tests);
         printf("\nload %.3f s; peak RSS %.2f GiB\n", s.load_seconds, (double)peak_rss() / (1 << 30));
         if (o.receipt) {
-            bn_status st = write_receipt(o.receipt, &o, &s, tests, n_tests, &lim, bytes_per_token,
-                                         macs_per_token, threads);
+            bn_status st = write_receipt(o.receipt, &o, &s, json_incref(kernels), tests, n_tests, &lim,
+                                         bytes_per_token, macs_per_token, threads);
             if (st != BN_OK)
                 status = bn_session_fail("bench", st);
             else
@@ -309,6 +386,7 @@ int bn_cli_bench(int argc, char **argv)
     for (size_t i = 0; i < n_tests; i++) free(tests[i].seconds);
     free(tokens);
     free(logits);
+    json_decref(kernels);
     bn_session_close(&s);
     return status;
 }
