@@ -279,15 +279,41 @@ void bn_pool_split(size_t rows, size_t block, unsigned t, unsigned threads, size
     *r1 = end < rows ? end : rows;
 }
 
-/* ---- parallel matmuls */
+/* ---- parallel matmuls
+ *
+ * A job is one or more matmuls over the same activations (q, k and v; gate and up) cut
+ * into chunks of whole split blocks, which the threads claim from one atomic cursor.
+ * Several matmuls per job: one hand-off instead of three (q, k, v) or two (gate, up).
+ * Claimed chunks rather than one fixed range per thread: on a shared machine one core is
+ * often busy for a while, and a fixed half-and-half split makes every matmul wait for the
+ * slower core, while with claimed chunks the other core takes over the rest.  A claim is
+ * one atomic add (~100 ns between cores) against the microseconds a chunk streams.  Which
+ * thread computes a row does not change its bits: every kernel computes each row alone.
+ */
+
+/* A chunk streams at most this many weight bytes, and each matmul is cut into at least
+ * MIN_CHUNKS_PER_THREAD chunks per thread so the last claims balance the threads. */
+#define CHUNK_BYTES (256u << 10)
+#define MIN_CHUNKS_PER_THREAD 8
+#define MAX_MATMULS 4
+
+typedef enum matmul_op { OP_GEMV, OP_GEMM, OP_F16_GEMV } matmul_op;
+
+typedef struct matmul_part {
+    bn_pool_matmul mm;
+    size_t chunk_rows, chunks;
+    uint64_t bytes; /* the whole matmul's weight bytes, for the counters */
+} matmul_part;
 
 typedef struct matmul_job {
+    matmul_op op;
     const bn_kernel *k;
-    const bn_weights *w;
     const bn_act *x;
     const float *xf; /* F16 head input */
-    float *y;
-    size_t n, y_stride, block;
+    size_t n; /* tokens (GEMM) */
+    size_t count, total_chunks;
+    matmul_part parts[MAX_MATMULS];
+    alignas(CACHE_LINE) atomic_size_t next_chunk;
 } matmul_job;
 
 static size_t gcd(size_t a, size_t b)
@@ -311,64 +337,124 @@ static size_t split_block(const bn_kernel *k, const bn_weights *w)
     return lcm(lcm(lr, mr), CACHE_LINE / sizeof(float));
 }
 
-static void gemv_part(void *ctx, unsigned t, unsigned threads)
+/* Whole blocks per chunk: at most CHUNK_BYTES, and enough chunks for every thread. */
+static void plan_chunks(matmul_part *p, size_t block, unsigned threads)
 {
-    const matmul_job *j = ctx;
-    size_t r0, r1;
-    bn_pool_split(j->w->rows, j->block, t, threads, &r0, &r1);
-    if (r0 < r1) j->k->fn.gemv(j->w, r0, r1, j->x, j->y);
+    const size_t rows = p->mm.w->rows;
+    if (rows == 0) {
+        p->chunk_rows = block, p->chunks = 0;
+        return;
+    }
+    const double row_bytes = (double)p->bytes / (double)rows;
+    size_t want = (size_t)((double)CHUNK_BYTES / row_bytes);
+    const size_t balanced = rows / ((size_t)threads * MIN_CHUNKS_PER_THREAD);
+    if (balanced < want) want = balanced;
+    p->chunk_rows = want < block ? block : want / block * block;
+    p->chunks = (rows + p->chunk_rows - 1) / p->chunk_rows;
 }
 
-static void gemm_part(void *ctx, unsigned t, unsigned threads)
+static void matmul_worker(void *ctx, unsigned thread, unsigned threads)
 {
-    const matmul_job *j = ctx;
-    size_t r0, r1;
-    bn_pool_split(j->w->rows, j->block, t, threads, &r0, &r1);
-    if (r0 < r1) j->k->fn.gemm(j->w, r0, r1, j->n, j->x, j->y, j->y_stride);
+    (void)thread, (void)threads;
+    matmul_job *j = ctx;
+    size_t part = 0, first = 0; /* chunks of parts before `part`; claims only grow */
+    for (;;) {
+        const size_t c = atomic_fetch_add_explicit(&j->next_chunk, 1, memory_order_relaxed);
+        if (c >= j->total_chunks) return;
+        while (c >= first + j->parts[part].chunks) first += j->parts[part++].chunks;
+        const matmul_part *p = &j->parts[part];
+        const bn_weights *w = p->mm.w;
+        const size_t r0 = (c - first) * p->chunk_rows;
+        const size_t r1 = r0 + p->chunk_rows < w->rows ? r0 + p->chunk_rows : w->rows;
+        switch (j->op) {
+        case OP_GEMV: j->k->fn.gemv(w, r0, r1, j->x, p->mm.y); break;
+        case OP_GEMM: j->k->fn.gemm(w, r0, r1, j->n, j->x, p->mm.y, p->mm.y_stride); break;
+        case OP_F16_GEMV: j->k->fn.f16_gemv(w, r0, r1, j->xf, p->mm.y); break;
+        }
+    }
 }
 
-static void f16_gemv_part(void *ctx, unsigned t, unsigned threads)
+/* Run a checked job on the pool; count one call per matmul, the job's wall time shared
+ * among them in proportion to their bytes. */
+static void run_counted(bn_pool *pool, matmul_job *job)
 {
-    const matmul_job *j = ctx;
-    size_t r0, r1;
-    bn_pool_split(j->w->rows, j->block, t, threads, &r0, &r1);
-    if (r0 < r1) j->k->fn.f16_gemv(j->w, r0, r1, j->xf, j->y);
-}
-
-/* Run a checked job on the pool and count it as one call of the whole operation. */
-static void run_counted(bn_pool *pool, bn_pool_fn *part, matmul_job *job)
-{
-    job->block = split_block(job->k, job->w);
+    const unsigned threads = bn_pool_threads(pool);
+    uint64_t total_bytes = 0;
+    job->total_chunks = 0;
+    for (size_t i = 0; i < job->count; i++) {
+        matmul_part *p = &job->parts[i];
+        p->bytes = bn_matmul_bytes(p->mm.w, 0, p->mm.w->rows);
+        plan_chunks(p, split_block(job->k, p->mm.w), threads);
+        job->total_chunks += p->chunks;
+        total_bytes += p->bytes;
+    }
+    atomic_init(&job->next_chunk, 0);
     bool timed = bn_counters_timing_on();
     uint64_t t0 = timed ? bn_now_ns() : 0;
-    bn_pool_run(pool, part, job);
-    bn_counter_add(job->k, 1, bn_matmul_bytes(job->w, 0, job->w->rows), timed ? bn_now_ns() - t0 : 0);
+    bn_pool_run(pool, matmul_worker, job);
+    const uint64_t ns = timed ? bn_now_ns() - t0 : 0;
+    for (size_t i = 0; i < job->count; i++)
+        bn_counter_add(
+            job->k, 1, job->parts[i].bytes,
+            total_bytes ? (uint64_t)((double)ns * (double)job->parts[i].bytes / (double)total_bytes) : 0);
+}
+
+/* Check every matmul of a job like the single-call wrappers do, and copy it in. */
+static bn_status plan_job(const char *fn, matmul_job *job, size_t count, const bn_pool_matmul *mms)
+{
+    if (count == 0 || count > MAX_MATMULS || !mms)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: %zu matmuls (1..%d allowed)%s", fn, count, MAX_MATMULS,
+                       mms ? "" : ", NULL list");
+    for (size_t i = 0; i < count; i++) {
+        const bn_weights *w = mms[i].w;
+        bn_status st = BN_OK;
+        switch (job->op) {
+        case OP_GEMV: st = bn_gemv_check(fn, job->k, w, 0, w ? w->rows : 0, job->x, mms[i].y); break;
+        case OP_GEMM:
+            st = bn_gemm_check(fn, job->k, w, 0, w ? w->rows : 0, job->n, job->x, mms[i].y, mms[i].y_stride);
+            break;
+        case OP_F16_GEMV: st = bn_f16_gemv_check(fn, job->k, w, 0, w ? w->rows : 0, job->xf, mms[i].y); break;
+        }
+        if (st != BN_OK) return st;
+        job->parts[i] = (matmul_part){.mm = mms[i]};
+    }
+    job->count = count;
+    return BN_OK;
+}
+
+bn_status bn_pool_gemv_many(bn_pool *pool, const bn_kernel *k, const bn_act *x, size_t count,
+                            const bn_pool_matmul *mms)
+{
+    matmul_job job = {.op = OP_GEMV, .k = k, .x = x};
+    bn_status st = plan_job("bn_pool_gemv", &job, count, mms);
+    if (st == BN_OK) run_counted(pool, &job);
+    return st;
+}
+
+bn_status bn_pool_gemm_many(bn_pool *pool, const bn_kernel *k, size_t n, const bn_act *x, size_t count,
+                            const bn_pool_matmul *mms)
+{
+    matmul_job job = {.op = OP_GEMM, .k = k, .x = x, .n = n};
+    bn_status st = plan_job("bn_pool_gemm", &job, count, mms);
+    if (st == BN_OK) run_counted(pool, &job);
+    return st;
 }
 
 bn_status bn_pool_gemv(bn_pool *pool, const bn_kernel *k, const bn_weights *w, const bn_act *x, float *y)
 {
-    bn_status st = bn_gemv_check("bn_pool_gemv", k, w, 0, w ? w->rows : 0, x, y);
-    if (st != BN_OK) return st;
-    matmul_job job = {.k = k, .w = w, .x = x, .y = y};
-    run_counted(pool, gemv_part, &job);
-    return BN_OK;
+    return bn_pool_gemv_many(pool, k, x, 1, &(bn_pool_matmul){w, y, 0});
 }
 
 bn_status bn_pool_gemm(bn_pool *pool, const bn_kernel *k, const bn_weights *w, size_t n, const bn_act *x,
                        float *y, size_t y_stride)
 {
-    bn_status st = bn_gemm_check("bn_pool_gemm", k, w, 0, w ? w->rows : 0, n, x, y, y_stride);
-    if (st != BN_OK) return st;
-    matmul_job job = {.k = k, .w = w, .x = x, .y = y, .n = n, .y_stride = y_stride};
-    run_counted(pool, gemm_part, &job);
-    return BN_OK;
+    return bn_pool_gemm_many(pool, k, n, x, 1, &(bn_pool_matmul){w, y, y_stride});
 }
 
 bn_status bn_pool_f16_gemv(bn_pool *pool, const bn_kernel *k, const bn_weights *w, const float *x, float *y)
 {
-    bn_status st = bn_f16_gemv_check("bn_pool_f16_gemv", k, w, 0, w ? w->rows : 0, x, y);
-    if (st != BN_OK) return st;
-    matmul_job job = {.k = k, .w = w, .xf = x, .y = y};
-    run_counted(pool, f16_gemv_part, &job);
-    return BN_OK;
+    matmul_job job = {.op = OP_F16_GEMV, .k = k, .xf = x};
+    bn_status st = plan_job("bn_pool_f16_gemv", &job, 1, &(bn_pool_matmul){w, y, 0});
+    if (st == BN_OK) run_counted(pool, &job);
+    return st;
 }

@@ -3,9 +3,9 @@
  * creation per token, and a barrier cheap enough for 60+ matmuls per token.
  *
  * bn_pool_run runs fn(ctx, t, threads) on every thread t of the pool (the caller is
- * thread 0) and returns when all are done.  The parallel matmul helpers split rows into
- * disjoint ranges aligned to the weight layout's row block, so each thread streams its
- * own weight rows, and record one call per logical operation in the kernel counters
+ * thread 0) and returns when all are done.  The parallel matmul helpers cut rows into
+ * disjoint chunks aligned to the weight layout's row block, which the threads claim, so
+ * each thread streams its own weight rows, and record one call per logical operation in the kernel counters
  * (bytes of the whole operation, wall time of the whole operation).
  *
  * Details (dispatch/pool.c has the why):
@@ -54,6 +54,20 @@ bn_status bn_pool_gemv(bn_pool *pool, const bn_kernel *k, const bn_weights *w, c
 bn_status bn_pool_gemm(bn_pool *pool, const bn_kernel *k, const bn_weights *w, size_t n, const bn_act *x,
                        float *y, size_t y_stride);
 bn_status bn_pool_f16_gemv(bn_pool *pool, const bn_kernel *k, const bn_weights *w, const float *x, float *y);
+
+/* Several matmuls over the same activations in one run of the pool (q, k and v; gate and
+ * up): 1..4 of them, each checked like the calls above, each counted as one call.  The
+ * rows of all of them are cut into chunks of whole blocks that the threads claim in turn
+ * (pool.c says why); y_stride is used by the GEMM only. */
+typedef struct bn_pool_matmul {
+    const bn_weights *w;
+    float *y;
+    size_t y_stride;
+} bn_pool_matmul;
+bn_status bn_pool_gemv_many(bn_pool *pool, const bn_kernel *k, const bn_act *x, size_t count,
+                            const bn_pool_matmul *mms);
+bn_status bn_pool_gemm_many(bn_pool *pool, const bn_kernel *k, size_t n, const bn_act *x, size_t count,
+                            const bn_pool_matmul *mms);
 
 /* What hwloc says about this machine (dispatch/topology.c; loaded once per process). */
 typedef struct bn_topology_info {

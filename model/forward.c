@@ -32,16 +32,26 @@ static bn_status quantize(bn_context *c, const float *x, size_t n, size_t k, siz
     return st;
 }
 
-/* out[n][w->rows] = W . act for the n quantised rows in ctx->act, times the optional
- * per-tensor scale of the "bitnet" architecture. */
-static bn_status matmul(bn_context *c, const bn_weights *w, size_t n, float *out, float scale)
+/* out_i[n][w_i->rows] = W_i . act for the n quantised rows in ctx->act, for 1..3 matmuls
+ * sharing those activations (one run of the pool), each times the optional per-tensor
+ * scale of the "bitnet" architecture. */
+static bn_status matmuls(bn_context *c, size_t n, size_t count, const bn_weights *const *w, float *const *out,
+                         const float *scale)
 {
     const bn_act_buf *a = &c->act;
     bn_act x = {a->q, a->q_stride, a->scale, a->qsum, a->lut, a->lut_stride};
-    bn_status st = n == 1 ? bn_pool_gemv(c->pool, c->kernels.gemv, w, &x, out)
-                          : bn_pool_gemm(c->pool, c->kernels.gemm, w, n, &x, out, w->rows * sizeof(float));
-    if (st == BN_OK && scale != 1.0f) bn_scale(out, n * w->rows, scale);
+    bn_pool_matmul mm[3];
+    for (size_t i = 0; i < count; i++) mm[i] = (bn_pool_matmul){w[i], out[i], w[i]->rows * sizeof(float)};
+    bn_status st = n == 1 ? bn_pool_gemv_many(c->pool, c->kernels.gemv, &x, count, mm)
+                          : bn_pool_gemm_many(c->pool, c->kernels.gemm, n, &x, count, mm);
+    for (size_t i = 0; i < count && st == BN_OK; i++)
+        if (scale[i] != 1.0f) bn_scale(out[i], n * w[i]->rows, scale[i]);
     return st;
+}
+
+static bn_status matmul(bn_context *c, const bn_weights *w, size_t n, float *out, float scale)
+{
+    return matmuls(c, n, 1, &w, &out, &scale);
 }
 
 static void norm_rows(const float *in, size_t in_stride, const float *gain, size_t n, size_t width, float eps,
@@ -97,18 +107,19 @@ static void rope_and_cache(bn_context *c, uint32_t layer, size_t n, uint32_t pos
 /* q, k and v of n tokens from the one quantised x. */
 static bn_status qkv(bn_context *c, const bn_layer_weights *L, size_t n)
 {
-    bn_status st = matmul(c, &L->wq, n, c->q, L->sq);
-    if (st == BN_OK) st = matmul(c, &L->wk, n, c->k, L->sk);
-    if (st == BN_OK) st = matmul(c, &L->wv, n, c->v, L->sv);
-    return st;
+    const bn_weights *w[] = {&L->wq, &L->wk, &L->wv};
+    float *out[] = {c->q, c->k, c->v};
+    const float scale[] = {L->sq, L->sk, L->sv};
+    return matmuls(c, n, 3, w, out, scale);
 }
 
 /* The FFN's gate and up projections of n tokens from the one quantised x. */
 static bn_status gate_up(bn_context *c, const bn_layer_weights *L, size_t n)
 {
-    bn_status st = matmul(c, &L->wgate, n, c->gate, L->sgate);
-    if (st == BN_OK) st = matmul(c, &L->wup, n, c->up, L->sup);
-    return st;
+    const bn_weights *w[] = {&L->wgate, &L->wup};
+    float *out[] = {c->gate, c->up};
+    const float scale[] = {L->sgate, L->sup};
+    return matmuls(c, n, 2, w, out, scale);
 }
 
 static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos0)

@@ -294,6 +294,51 @@ Test(pool, parallel_matmuls_match_single_threaded)
     cr_assert_geq(tested, 9, "only %u matmul kernels found", tested);
 }
 
+/* Several matmuls in one run (q, k, v) give each what its own call gives, and count as
+ * one call each. */
+Test(pool, matmuls_in_one_run_match_separate_calls)
+{
+    static const size_t rows[] = {301, 37, 160};
+    for (int op = BN_OP_GEMV; op <= BN_OP_GEMM; op++) {
+        const bn_kernel *k;
+        cr_assert_eq(bn_kernel_select(BN_FORMAT_I2S, (bn_op)op, &k), BN_OK);
+        const size_t kk = 768, n = op == BN_OP_GEMM ? 4 : 1;
+        problem p[3];
+        float *want[3], *got[3];
+        bn_pool_matmul mm[3];
+        for (size_t i = 0; i < 3; i++) {
+            make_problem(k, rows[i], kk, n, &p[i]);
+            want[i] = malloc(n * rows[i] * sizeof(float));
+            got[i] = malloc(n * rows[i] * sizeof(float));
+            memset(got[i], 0xFF, n * rows[i] * sizeof(float));
+            bn_status st = op == BN_OP_GEMV ? bn_gemv(k, &p[i].w, 0, rows[i], &p[0].x, want[i])
+                                            : bn_gemm(k, &p[i].w, 0, rows[i], n, &p[0].x, want[i],
+                                                      rows[i] * sizeof(float));
+            cr_assert_eq(st, BN_OK, "%s", bn_last_error());
+            mm[i] = (bn_pool_matmul){&p[i].w, got[i], rows[i] * sizeof(float)};
+        }
+        bn_pool *pool;
+        cr_assert_eq(bn_pool_create(3, &pool), BN_OK);
+        bn_counters_reset();
+        bn_status st = op == BN_OP_GEMV ? bn_pool_gemv_many(pool, k, &p[0].x, 3, mm)
+                                        : bn_pool_gemm_many(pool, k, n, &p[0].x, 3, mm);
+        cr_assert_eq(st, BN_OK, "%s", bn_last_error());
+        for (size_t i = 0; i < 3; i++)
+            cr_assert_eq(memcmp(got[i], want[i], n * rows[i] * sizeof(float)), 0, "%s: matmul %zu differs",
+                         bn_kernel_name(k), i);
+        cr_assert_eq(bn_kernel_counter(k).calls, 3);
+        cr_assert_eq(bn_kernel_counter(k).bytes, (301 + 37 + 160) * kk / 4);
+        cr_assert_eq(bn_pool_gemv_many(pool, k, &p[0].x, 0, mm), BN_E_INVALID_ARGUMENT);
+        cr_assert(strstr(bn_last_error(), "0 matmuls (1..4 allowed)"), "%s", bn_last_error());
+        mm[1].y = NULL; /* each matmul is checked like a single call */
+        cr_assert_neq(op == BN_OP_GEMV ? bn_pool_gemv_many(pool, k, &p[0].x, 3, mm)
+                                       : bn_pool_gemm_many(pool, k, n, &p[0].x, 3, mm),
+                      BN_OK);
+        bn_pool_destroy(pool);
+        for (size_t i = 0; i < 3; i++) free(want[i]), free(got[i]), free_problem(&p[i]);
+    }
+}
+
 /* ---- counters: one call per parallel operation, with the bytes of all rows */
 
 Test(pool, counters_record_one_call)
