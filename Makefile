@@ -199,8 +199,19 @@ run: build/native/bin/bitnet $(RUN_MODEL)
 
 # Everything that checks, in order of cost.  The unit tests need the fixture models.
 .PHONY: test unit conformance conformance-arm arm-model test-san lint install-test
-test: all lint unit golden-check conformance conformance-arm arm-model test-san alloc-test install-test fuzz-smoke
+test: all lint unit golden-check conformance conformance-arm arm-model test-san alloc-test install-test verify-receipts fuzz-smoke
 	@echo "make test: all passed"
+
+# The receipts committed under receipts/ (docs/performance.md quotes them) still pass the
+# verifier: schema, honesty rules, and dispatch as this tree would choose.
+COMMITTED_RECEIPTS := $(wildcard receipts/*/*.json)
+.PHONY: verify-receipts perf
+verify-receipts: build/native/bin/verify-receipt
+	$(if $(COMMITTED_RECEIPTS),$(Q)build/native/bin/verify-receipt $(COMMITTED_RECEIPTS),@echo "verify-receipts: none committed")
+
+# End-to-end speed on the 2B4T-layout model: receipts and tables (tools/perf-receipts).
+perf: all
+	$(Q)tools/perf-receipts
 
 unit: build/native/bin/unit-tests fixtures
 	$(Q)build/native/bin/unit-tests --jobs 2
@@ -352,6 +363,10 @@ help:
 	@echo "                markdown table and a receipt (BENCH_RECEIPT=$(BENCH_RECEIPT));"
 	@echo "                BENCH_ARGS passes options (--filter, --shapes, --reps, --threads)"
 	@echo "  bench-quick   the same in under a minute: fewer shapes and repetitions"
+	@echo "  perf          bitnet bench (pp128, pp512, tg128) on the 2B4T-layout model for 1 and"
+	@echo "                2 threads x every kernel format: verified receipts in receipts/2b4t and"
+	@echo "                their tables (tools/perf-receipts; ~15 minutes, run on an idle machine)"
+	@echo "  verify-receipts  the committed receipts under receipts/ pass verify-receipt (in test)"
 	@echo "  install       PREFIX=$(PREFIX) DESTDIR= : libbitnet.a/.so, bitnet.h, bitnet.pc"
 	@echo "  install-test  install into a temporary prefix and build docs/examples/gemv.c with pkg-config"
 	@echo "  golden        regenerate fixtures/golden (tools/make-golden.c); golden-check compares"
