@@ -14,21 +14,24 @@
  * both are bit-identical to the reference, so the two paths differ only in attention's
  * float summation order.  Nothing here allocates.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "dispatch/dispatch.h"
 #include "model/forward.h"
 #include "model/ops.h"
 
-/* A8-quantise n rows of k floats (row stride `stride` floats) into ctx->act; build TL
- * tables when the format needs them. */
-static bn_status quantize(bn_context *c, const float *x, size_t n, size_t k, size_t stride)
+/* A8-quantise rows [r0, r1) of ctx->x (k floats each, row stride k) into the same rows
+ * of ctx->act; build their TL tables when the format needs them. */
+static bn_status quantize(bn_context *c, size_t r0, size_t r1, size_t k)
 {
     bn_act_buf *a = &c->act;
-    bn_status st = bn_a8_quantize(c->kernels.a8_quant, n, k, x, stride * sizeof(float), a->q, a->q_stride,
-                                  a->scale, a->qsum);
+    int8_t *q = a->q + r0 * a->q_stride;
+    bn_status st = bn_a8_quantize(c->kernels.a8_quant, r1 - r0, k, c->x + r0 * k, k * sizeof(float), q,
+                                  a->q_stride, a->scale + r0, a->qsum + r0);
     if (st == BN_OK && c->kernels.lut)
-        st = bn_lut_build(c->kernels.lut, n, k, a->q, a->q_stride, a->lut, a->lut_stride);
+        st = bn_lut_build(c->kernels.lut, r1 - r0, k, q, a->q_stride, a->lut + r0 * a->lut_stride,
+                          a->lut_stride);
     return st;
 }
 
@@ -52,12 +55,6 @@ static bn_status matmuls(bn_context *c, size_t n, size_t count, const bn_weights
 static bn_status matmul(bn_context *c, const bn_weights *w, size_t n, float *out, float scale)
 {
     return matmuls(c, n, 1, &w, &out, &scale);
-}
-
-static void norm_rows(const float *in, size_t in_stride, const float *gain, size_t n, size_t width, float eps,
-                      float *out, size_t out_stride)
-{
-    for (size_t i = 0; i < n; i++) bn_rmsnorm(in + i * in_stride, gain, width, eps, out + i * out_stride);
 }
 
 static void embed(bn_context *c, const int32_t *tokens, size_t n)
@@ -104,6 +101,61 @@ static void rope_and_cache(bn_context *c, uint32_t layer, size_t n, uint32_t pos
         if ((c)->profile) (c)->phase_ns[phase] += bn_now_ns() - t0_; \
     } while (0)
 
+/* What goes into a ternary matmul: x = A8(RMSNorm(in; gain)) for n token rows of `width`
+ * floats, after in = act(in) * up when `up` is given (the FFN's down projection). */
+typedef struct prep_job {
+    bn_context *c;
+    float *in;
+    const float *up, *gain;
+    size_t n, width;
+    _Atomic int status;
+} prep_job;
+
+static void activate(const bn_context *c, float *gate, const float *up, size_t count)
+{
+    if (c->model->arch == BN_ARCH_BITNET_B158)
+        bn_relu2_mul(gate, up, count, gate);
+    else
+        bn_silu_mul(gate, up, count, gate);
+}
+
+static bn_status prepare_rows(bn_context *c, const prep_job *j, size_t r0, size_t r1)
+{
+    const size_t w = j->width;
+    if (j->up) activate(c, j->in + r0 * w, j->up + r0 * w, (r1 - r0) * w);
+    for (size_t i = r0; i < r1; i++)
+        bn_rmsnorm(j->in + i * w, j->gain, w, c->model->hp.norm_eps, c->x + i * w);
+    return quantize(c, r0, r1, w);
+}
+
+static void prepare_part(void *arg, unsigned t, unsigned threads)
+{
+    prep_job *j = arg;
+    size_t r0, r1;
+    bn_pool_split(j->n, 1, t, threads, &r0, &r1);
+    if (r0 < r1) {
+        bn_status st = prepare_rows(j->c, j, r0, r1);
+        if (st != BN_OK) atomic_store(&j->status, (int)st);
+    }
+}
+
+/* One token (decode): inline, each step timed on its own.  A prompt: the rows split over
+ * the pool, each row's steps fused while it is in cache (timed together under "norm"). */
+static bn_status prepare(bn_context *c, float *in, const float *up, const float *gain, size_t n, size_t width)
+{
+    prep_job j = {c, in, up, gain, n, width, BN_OK};
+    bn_status st = BN_OK;
+    if (n == 1) {
+        if (up) TIMED(c, BN_PHASE_FFN_ACT, activate(c, in, up, width));
+        j.up = NULL;
+        TIMED(c, BN_PHASE_NORM, bn_rmsnorm(in, gain, width, c->model->hp.norm_eps, c->x));
+        TIMED(c, BN_PHASE_QUANT, st = quantize(c, 0, 1, width));
+        return st;
+    }
+    TIMED(c, BN_PHASE_NORM, bn_pool_run(c->pool, prepare_part, &j));
+    return (bn_status)atomic_load(&j.status);
+}
+
 /* q, k and v of n tokens from the one quantised x. */
 static bn_status qkv(bn_context *c, const bn_layer_weights *L, size_t n)
 {
@@ -128,33 +180,22 @@ static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos
     const bn_hparams *hp = &m->hp;
     const bn_layer_weights *L = &m->layers[l];
     const size_t dim = hp->dim, ffn = hp->ffn_dim;
-    const float eps = hp->norm_eps;
-    bn_status st = BN_OK;
 
     /* Attention block: one A8 quantisation of x shared by q, k and v. */
-    TIMED(c, BN_PHASE_NORM, norm_rows(c->h, dim, L->attn_norm, n, dim, eps, c->x, dim));
-    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, dim, dim));
+    bn_status st = prepare(c, c->h, NULL, L->attn_norm, n, dim);
     TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = qkv(c, L, n));
     if (st != BN_OK) return st;
     TIMED(c, BN_PHASE_ROPE, rope_and_cache(c, l, n, pos0));
     TIMED(c, BN_PHASE_ATTENTION, bn_attention(c, l, n, pos0));
-    TIMED(c, BN_PHASE_NORM, norm_rows(c->attn, dim, L->attn_sub_norm, n, dim, eps, c->x, dim));
-    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, dim, dim));
+    st = prepare(c, c->attn, NULL, L->attn_sub_norm, n, dim);
     TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = matmul(c, &L->wo, n, c->q, L->so));
     if (st != BN_OK) return st;
     TIMED(c, BN_PHASE_RESIDUAL, bn_add(c->h, c->q, n * dim));
 
     /* FFN block: one A8 quantisation of x shared by gate and up. */
-    TIMED(c, BN_PHASE_NORM, norm_rows(c->h, dim, L->ffn_norm, n, dim, eps, c->x, dim));
-    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, dim, dim));
+    st = prepare(c, c->h, NULL, L->ffn_norm, n, dim);
     TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = gate_up(c, L, n));
-    if (st != BN_OK) return st;
-    if (m->arch == BN_ARCH_BITNET_B158)
-        TIMED(c, BN_PHASE_FFN_ACT, bn_relu2_mul(c->gate, c->up, n * ffn, c->gate));
-    else
-        TIMED(c, BN_PHASE_FFN_ACT, bn_silu_mul(c->gate, c->up, n * ffn, c->gate));
-    TIMED(c, BN_PHASE_NORM, norm_rows(c->gate, ffn, L->ffn_sub_norm, n, ffn, eps, c->x, ffn));
-    TIMED(c, BN_PHASE_QUANT, st = quantize(c, c->x, n, ffn, ffn));
+    if (st == BN_OK) st = prepare(c, c->gate, c->up, L->ffn_sub_norm, n, ffn);
     TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = matmul(c, &L->wdown, n, c->q, L->sdown));
     if (st != BN_OK) return st;
     TIMED(c, BN_PHASE_RESIDUAL, bn_add(c->h, c->q, n * dim));
