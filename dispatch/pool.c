@@ -291,9 +291,12 @@ void bn_pool_split(size_t rows, size_t block, unsigned t, unsigned threads, size
  * thread computes a row does not change its bits: every kernel computes each row alone.
  */
 
-/* A chunk streams at most this many weight bytes, and each matmul is cut into at least
- * MIN_CHUNKS_PER_THREAD chunks per thread so the last claims balance the threads. */
-#define CHUNK_BYTES (256u << 10)
+/* A chunk streams at most CHUNK_BYTES of weights, and a job is cut into at least
+ * MIN_CHUNKS_PER_THREAD chunks per thread, so the last claims balance the threads; both
+ * counted over the whole job, so the small k and v projections ride along with q in
+ * chunks of the same size instead of being cut into slivers that each restart a memory
+ * stream. */
+#define CHUNK_BYTES (1u << 20)
 #define MIN_CHUNKS_PER_THREAD 8
 #define MAX_MATMULS 4
 
@@ -337,18 +340,19 @@ static size_t split_block(const bn_kernel *k, const bn_weights *w)
     return lcm(lcm(lr, mr), CACHE_LINE / sizeof(float));
 }
 
-/* Whole blocks per chunk: at most CHUNK_BYTES, and enough chunks for every thread. */
-static void plan_chunks(matmul_part *p, size_t block, unsigned threads)
+/* Whole blocks per chunk, about chunk_bytes of weights each. */
+static void plan_chunks(matmul_part *p, size_t block, uint64_t chunk_bytes)
 {
     const size_t rows = p->mm.w->rows;
     if (rows == 0) {
         p->chunk_rows = block, p->chunks = 0;
         return;
     }
-    const double row_bytes = (double)p->bytes / (double)rows;
-    size_t want = (size_t)((double)CHUNK_BYTES / row_bytes);
-    const size_t balanced = rows / ((size_t)threads * MIN_CHUNKS_PER_THREAD);
-    if (balanced < want) want = balanced;
+    if (chunk_bytes >= p->bytes) { /* one chunk: one stream, one call */
+        p->chunk_rows = rows, p->chunks = 1;
+        return;
+    }
+    const size_t want = (size_t)((double)chunk_bytes * (double)rows / (double)p->bytes);
     p->chunk_rows = want < block ? block : want / block * block;
     p->chunks = (rows + p->chunk_rows - 1) / p->chunk_rows;
 }
@@ -380,13 +384,15 @@ static void run_counted(bn_pool *pool, matmul_job *job)
 {
     const unsigned threads = bn_pool_threads(pool);
     uint64_t total_bytes = 0;
+    for (size_t i = 0; i < job->count; i++)
+        total_bytes += job->parts[i].bytes = bn_matmul_bytes(job->parts[i].mm.w, 0, job->parts[i].mm.w->rows);
+    uint64_t chunk_bytes = total_bytes / ((uint64_t)threads * MIN_CHUNKS_PER_THREAD);
+    if (chunk_bytes > CHUNK_BYTES) chunk_bytes = CHUNK_BYTES;
+    if (threads == 1) chunk_bytes = UINT64_MAX; /* nobody to balance against */
     job->total_chunks = 0;
     for (size_t i = 0; i < job->count; i++) {
-        matmul_part *p = &job->parts[i];
-        p->bytes = bn_matmul_bytes(p->mm.w, 0, p->mm.w->rows);
-        plan_chunks(p, split_block(job->k, p->mm.w), threads);
-        job->total_chunks += p->chunks;
-        total_bytes += p->bytes;
+        plan_chunks(&job->parts[i], split_block(job->k, job->parts[i].mm.w), chunk_bytes);
+        job->total_chunks += job->parts[i].chunks;
     }
     atomic_init(&job->next_chunk, 0);
     bool timed = bn_counters_timing_on();
