@@ -102,7 +102,8 @@ static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos
     if (st == BN_OK) st = matmul(c, &L->wv, n, c->v, L->sv);
     if (st != BN_OK) return st;
     rope_and_cache(c, l, n, pos0);
-    bn_attention(c, l, n, pos0);
+    st = bn_attention(c, l, n, pos0);
+    if (st != BN_OK) return st;
     norm_rows(c->attn, dim, L->attn_sub_norm, n, dim, eps, c->x, dim);
     st = quantize(c, c->x, n, dim, dim);
     if (st == BN_OK) st = matmul(c, &L->wo, n, c->q, L->so);
