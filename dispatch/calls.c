@@ -295,3 +295,81 @@ bn_status bn_f16_gemv(const bn_kernel *k, const bn_weights *w, size_t r0, size_t
     TIMED(k, bn_matmul_bytes(w, r0, r1), k->fn.f16_gemv(w, r0, r1, x, y));
     return BN_OK;
 }
+
+/* ---- F32: dense float steps of attention */
+
+/* A row-major block of `rows` rows of `cols` floats: a non-NULL, float-aligned pointer and a
+ * stride that is a whole number of floats, at least one row (unless there is one row). */
+static bn_status check_f32_block(const char *what, const char *name, const void *p, size_t rows, size_t cols,
+                                 size_t stride)
+{
+    if (!p) return bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is NULL", what, name);
+    if (cols > SIZE_MAX / sizeof(float) / 2)
+        return bn_fail(BN_E_RANGE, "%s: %s has %zu floats per row, too many to address", what, name, cols);
+    if ((uintptr_t)p % sizeof(float))
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s = %p is not aligned to a float", what, name, p);
+    if (rows > 1 && (stride % sizeof(float) || stride < cols * sizeof(float)))
+        return bn_fail(BN_E_INVALID_ARGUMENT,
+                       "%s: %s stride %zu bytes must be a multiple of 4 and at least %zu (%zu floats)", what,
+                       name, stride, cols * sizeof(float), cols);
+    if (rows > 1 && (rows - 1) > (SIZE_MAX - cols * sizeof(float)) / stride)
+        return bn_fail(BN_E_RANGE, "%s: %s of %zu rows at stride %zu overflows", what, name, rows, stride);
+    return BN_OK;
+}
+
+/* Bytes from the first to one past the last element of a block. */
+static size_t f32_block_span(size_t rows, size_t cols, size_t stride)
+{
+    return (rows - 1) * stride + cols * sizeof(float);
+}
+
+static bool spans_overlap(const void *p, size_t p_bytes, const void *q, size_t q_bytes)
+{
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)q;
+    return a < b + q_bytes && b < a + p_bytes;
+}
+
+static bn_status check_f32_kernel(const bn_kernel *k, bn_op op, const char *what)
+{
+    bn_status st = check_kernel(k, op, what);
+    if (st == BN_OK && k->format != BN_FORMAT_F32)
+        st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not an F32 kernel", what, k->name);
+    return st;
+}
+
+bn_status bn_f32_gemm(const bn_kernel *k, size_t m, size_t n, size_t kk, const float *a, size_t a_stride,
+                      const float *b, size_t b_stride, float scale, float *c, size_t c_stride)
+{
+    const char *what = "bn_f32_gemm";
+    bn_status st = check_f32_kernel(k, BN_OP_GEMM, what);
+    if (st != BN_OK) return st;
+    if (m == 0 || n == 0 || kk == 0)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: m = %zu, n = %zu, k = %zu: every size must be positive",
+                       what, m, n, kk);
+    st = check_f32_block(what, "A", a, m, kk, a_stride);
+    if (st == BN_OK) st = check_f32_block(what, "B", b, kk, n, b_stride);
+    if (st == BN_OK) st = check_f32_block(what, "C", c, m, n, c_stride);
+    if (st != BN_OK) return st;
+    const size_t c_span = f32_block_span(m, n, c_stride);
+    if (spans_overlap(c, c_span, a, f32_block_span(m, kk, a_stride)) ||
+        spans_overlap(c, c_span, b, f32_block_span(kk, n, b_stride)))
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: C overlaps A or B (the product is not computed in place)",
+                       what);
+    TIMED(k, ((uint64_t)m * kk + (uint64_t)kk * n) * sizeof(float),
+          k->fn.f32_gemm(m, n, kk, a, a_stride, b, b_stride, scale, c, c_stride));
+    return BN_OK;
+}
+
+bn_status bn_f32_softmax(const bn_kernel *k, size_t rows, size_t len, float *x, size_t x_stride)
+{
+    const char *what = "bn_f32_softmax";
+    bn_status st = check_f32_kernel(k, BN_OP_SOFTMAX, what);
+    if (st != BN_OK) return st;
+    if (rows == 0 || len == 0)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: rows = %zu, len = %zu: both must be positive", what, rows,
+                       len);
+    st = check_f32_block(what, "x", x, rows, len, x_stride);
+    if (st != BN_OK) return st;
+    TIMED(k, (uint64_t)rows * len * sizeof(float), k->fn.f32_softmax(rows, len, x, x_stride));
+    return BN_OK;
+}

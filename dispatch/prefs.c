@@ -70,6 +70,12 @@ static const preference preferences[] = {
     {BN_FORMAT_F16, BN_OP_GEMV,
      LIST("bn_f16_gemv_1x4__avx512", "bn_f16_gemv_1x4__avx2", "bn_f16_gemv_1x4__neon",
           "bn_f16_gemv_1x4__scalar")},
+    {BN_FORMAT_F32, BN_OP_GEMM,
+     LIST("bn_f32_gemm_4x32__avx512", "bn_f32_gemm_4x16__avx2", "bn_f32_gemm_4x16__neon",
+          "bn_f32_gemm_4x8__scalar")},
+    {BN_FORMAT_F32, BN_OP_SOFTMAX,
+     LIST("bn_f32_softmax__avx512", "bn_f32_softmax__avx2", "bn_f32_softmax__neon",
+          "bn_f32_softmax__scalar")},
 };
 
 const char *const *bn_preferences(bn_format fmt, bn_op op)

@@ -109,7 +109,7 @@ static bn_status resolve_in(const char *arch, const struct bn_kernel *reg, size_
     for (int f = 0; f < BN_FORMAT_COUNT; f++) {
         /* GEMV first: it fixes the layout the weights are packed in, GEMM must read it. */
         static const bn_op order[BN_OP_COUNT] = {BN_OP_GEMV, BN_OP_GEMM,   BN_OP_QUANT, BN_OP_DEQUANT,
-                                                 BN_OP_PACK, BN_OP_UNPACK, BN_OP_LUT};
+                                                 BN_OP_PACK, BN_OP_UNPACK, BN_OP_LUT,   BN_OP_SOFTMAX};
         unsigned required_lr = 1;
         for (int i = 0; i < BN_OP_COUNT; i++) {
             bn_op op = order[i];

@@ -11,6 +11,7 @@
  * --receipt, a conformance receipt (receipts/schema.json) is written from the counters.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,8 +124,63 @@ static unsigned layouts(const bn_kernel *k, unsigned out[4])
 
 static bool op_uses_rows(bn_op op) { return op != BN_OP_LUT && !(op == BN_OP_QUANT); }
 
+/* F32 kernels: GEMM shapes around the register tile (rows 1..2*mr+1 cover attention's
+ * query groups; columns at, around and between vector blocks; K from 1 to a head and
+ * beyond), strided rows, every value pattern; softmax rows of every length around 16 and
+ * the vector width, up to a long context, with -inf, huge, equal and underflowing values. */
+static void f32_cases(const bn_kernel *k, const options *o, tally *t)
+{
+    uint64_t seed = o->seed * 1000003u + bn_kernel_id(k) * 7919u;
+    bn_case c = {.kernel = k, .layout_rows = 1, .wpat = BN_PAT_RANDOM, .xpat = BN_PAT_RANDOM};
+    static const bn_pattern pats[] = {BN_PAT_RANDOM, BN_PAT_PLUS, BN_PAT_MINUS,
+                                      BN_PAT_ZERO,   BN_PAT_ALT,  BN_PAT_SPARSE};
+    if (bn_kernel_op(k) == BN_OP_GEMM) {
+        sizes ms = m_sizes(k, 1), ns = n_sizes(k), ks = {{0}, 0};
+        add(&ns, 33, 1), add(&ns, 100, 1), add(&ns, 3 * k->nr + 5, 1);
+        add(&ks, 1, 1), add(&ks, 2, 1), add(&ks, 7, 1), add(&ks, 64, 1), add(&ks, 128, 1);
+        if (!o->quick) add(&ks, 129, 1), add(&ks, 1000, 1);
+        for (unsigned mi = 0; mi < ms.count; mi++)
+            for (unsigned ni = 0; ni < ns.count; ni++)
+                for (unsigned ki = 0; ki < ks.count; ki++) {
+                    if (o->quick && (mi + ni + ki) % 3) continue;
+                    c.m = ms.v[mi], c.n = ns.v[ni], c.k = ks.v[ki];
+                    c.pad = (mi + ni + ki) % 2 ? 4 * (1 + ki) : 0, c.seed = seed++;
+                    run_case(&c, t);
+                }
+        for (unsigned pi = 1; pi < sizeof pats / sizeof pats[0]; pi++)
+            for (unsigned ni = 0; ni < ns.count; ni += 2) {
+                c.m = k->mr + 1, c.n = ns.v[ni], c.k = 64 + pi, c.pad = 12, c.wpat = pats[pi],
+                c.seed = seed++;
+                run_case(&c, t);
+            }
+        c.wpat = BN_PAT_RANDOM;
+    } else {
+        static const size_t lens[] = {1,  2,  3,  7,  8,  9,  15,  16,  17,   31,
+                                      32, 33, 47, 63, 64, 65, 100, 255, 1000, 4097};
+        for (unsigned pi = 0; pi < sizeof pats / sizeof pats[0]; pi++)
+            for (unsigned li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+                if (o->quick && pi && li % 2) continue;
+                c.m = 1 + (li + pi) % 4, c.k = lens[li], c.n = 1, c.pad = li % 3 ? 0 : 4 * li + 4;
+                c.xpat = pats[pi], c.seed = seed++;
+                run_case(&c, t);
+            }
+        c.xpat = BN_PAT_RANDOM;
+    }
+    bn_rng rng = {seed};
+    for (unsigned i = 0; i < (o->quick ? 6u : 40u); i++) {
+        c.m = 1 + bn_rng_below(&rng, 9), c.k = 1 + bn_rng_below(&rng, 300), c.n = 1 + bn_rng_below(&rng, 200);
+        c.pad = bn_rng_below(&rng, 2) ? 4 * bn_rng_below(&rng, 20) : 0,
+        c.seed = bn_rng_next(&rng) % 1000000007u;
+        run_case(&c, t);
+    }
+}
+
 static void kernel_cases(const bn_kernel *k, const options *o, tally *t)
 {
+    if (bn_kernel_format(k) == BN_FORMAT_F32) {
+        f32_cases(k, o, t);
+        return;
+    }
     bn_op op = bn_kernel_op(k);
     bn_format f = bn_kernel_format(k);
     bool matmul = op == BN_OP_GEMV || op == BN_OP_GEMM;
@@ -288,7 +344,7 @@ static bool cross_format_case(size_t m, size_t k, size_t n, uint64_t seed, char 
         bn_format f = kern ? kern->format : formats[i];
         const char *name = kern ? kern->name : bn_format_name(f);
         if (kern && ((kern->op != BN_OP_GEMV && kern->op != BN_OP_GEMM) || f == BN_FORMAT_F16 ||
-                     !bn_kernel_usable(kern)))
+                     f == BN_FORMAT_F32 || !bn_kernel_usable(kern)))
             continue;
         if (k % format_k_align(f) || (kern && k % (kern->k_align ? kern->k_align : 1))) continue;
         unsigned lr = kern && kern->layout_rows ? kern->layout_rows : 1;
@@ -343,6 +399,46 @@ static void cross_format(const options *o, tally *t)
             total_failures++;
         }
     }
+}
+
+/* ---- exp_canonical (ref/f32.c, reproduced bit for bit by every F32 softmax kernel)
+ *      against exp in double: every binary32 in [-104, 0] and [0, 89] (every 61st with
+ *      --quick), at most 2 ulp of the exact value (binary32 spacing at |exp|, 2^-149 in
+ *      the subnormals; +inf where exp overflows).  Prints the maximum, the figure docs/formats.md quotes. */
+static double exp_ulp_error(float x)
+{
+    const double exact = exp((double)x);
+    if (exact >= 0x1.ffffffp127) /* rounds to +inf in binary32 */
+        return isinf(bn_f32_exp__ref(x)) ? 0.0 : INFINITY;
+    int e;
+    frexp(exact, &e);
+    const double ulp = ldexp(1.0, (e - 1 < -126 ? -126 : e - 1) - 23);
+    return fabs((double)bn_f32_exp__ref(x) - exact) / ulp;
+}
+
+static void exp_accuracy(const options *o, tally *t)
+{
+    const uint32_t step = o->quick ? 61 : 1, lo_end = 0xC2D00000u /* -104 */, hi_end = 0x42B20000u /* 89 */;
+    double worst = 0.0;
+    float worst_x = 0.0f;
+    for (int half = 0; half < 2; half++) {
+        const uint32_t first = half ? 0u : 0x80000000u, last = half ? hi_end : lo_end;
+        for (uint32_t u = first; u <= last; u += step) {
+            float x;
+            memcpy(&x, &u, sizeof x);
+            const double err = exp_ulp_error(x);
+            if (err > worst) worst = err, worst_x = x;
+        }
+    }
+    t->run++;
+    if (worst <= 2.0) {
+        t->passed++;
+    } else {
+        printf("FAIL exp_canonical: %.4f ulp at %a exceeds 2 ulp\n", worst, (double)worst_x);
+        total_failures++;
+    }
+    printf("%-4s %-34s max %.4f ulp at %a (%s)\n", worst <= 2.0 ? "ok" : "FAIL", "exp_canonical vs exp",
+           worst, (double)worst_x, step == 1 ? "every float" : "every 61st float");
 }
 
 static void usage(void)
@@ -446,6 +542,8 @@ int main(int argc, char **argv)
         cross_format(&o, &cross);
         printf("%-4s %-34s %u/%u cases\n", cross.passed == cross.run ? "ok" : "FAIL",
                "cross-format I2S=QK256=TL1=TL2", cross.passed, cross.run);
+        tally accuracy = {0};
+        exp_accuracy(&o, &accuracy);
     }
     bn_receipt_conformance_cross(&rc, cross.run, cross.passed);
     double wall = (double)bn_now_ns() * 1e-9 - start;

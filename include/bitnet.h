@@ -65,7 +65,8 @@ const char *bn_last_error(void);
 /* ---------------------------------------------------------------- vocabulary */
 
 /* Storage formats.  The first four hold ternary weights; A8 is the int8 per-token
- * activation format; F16 is the IEEE half-precision format of the output head. */
+ * activation format; F16 is the IEEE half-precision format of the output head; F32 is
+ * plain IEEE single precision (attention's float steps, in one canonical order). */
 typedef enum bn_format {
     BN_FORMAT_I2S = 0, /* 2 bits/weight, 128-weight groups, GGUF type 36 */
     BN_FORMAT_QK256 = 1, /* I2_S codes in 256-weight blocks, any K (padded) */
@@ -73,7 +74,8 @@ typedef enum bn_format {
     BN_FORMAT_TL2 = 3, /* 4-bit index + sign bit per weight triple (1.67 bits/weight) */
     BN_FORMAT_A8 = 4, /* int8 activations, one f32 scale per token */
     BN_FORMAT_F16 = 5, /* half precision (output head) */
-    BN_FORMAT_COUNT = 6
+    BN_FORMAT_F32 = 6, /* single precision: attention's float GEMM and softmax */
+    BN_FORMAT_COUNT = 7
 } bn_format;
 
 /* Operations a kernel can implement. */
@@ -84,8 +86,9 @@ typedef enum bn_op {
     BN_OP_UNPACK = 3, /* a layout of the format -> canonical ternary */
     BN_OP_LUT = 4, /* TL1/TL2: A8 activations -> lookup tables */
     BN_OP_GEMV = 5, /* one token: y = W x */
-    BN_OP_GEMM = 6, /* several tokens: Y = X W^T */
-    BN_OP_COUNT = 7
+    BN_OP_GEMM = 6, /* several tokens: Y = X W^T.  F32: C = A B, dense f32 */
+    BN_OP_SOFTMAX = 7, /* F32: softmax of rows in place */
+    BN_OP_COUNT = 8
 } bn_op;
 
 /* Instruction-set tiers.  A tier needs every CPU feature of its mask (bn_isa_features). */
@@ -236,6 +239,19 @@ bn_status bn_gemm(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_
 /* F16 output head: y[r] = sum_k w[r][k] * x[k] for r in [r0, r1), f32 accumulation. */
 bn_status bn_f16_gemv(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, const float *x,
                       float *y);
+
+/* F32 GEMM (attention): c[i][j] = (sum over p < k of a[i][p] * b[p][j]) * scale for i < m,
+ * j < n, in the canonical order of docs/formats.md ("F32"): each sum starts at +0 and adds
+ * the rounded products in order of p, no FMA; every F32 kernel gives the same bits.  A is
+ * m x k, B is k x n (row p of n floats), C is m x n; byte strides, multiples of 4 and at
+ * least a row's bytes; C must not overlap A or B.  m, n and k must be positive. */
+bn_status bn_f32_gemm(const bn_kernel *kernel, size_t m, size_t n, size_t k, const float *a, size_t a_stride,
+                      const float *b, size_t b_stride, float scale, float *c, size_t c_stride);
+/* F32 softmax in place over `rows` rows of `len` floats (row r at byte offset r*x_stride),
+ * in the canonical order of docs/formats.md: exact max, exp_canonical (<= 1.22 ulp), 16
+ * partial sums and a fixed tree, x = e * (1/sum).  Entries must be finite or -inf; a row
+ * of only -inf becomes zeros.  rows and len must be positive. */
+bn_status bn_f32_softmax(const bn_kernel *kernel, size_t rows, size_t len, float *x, size_t x_stride);
 
 /* ---------------------------------------------------------------- counters */
 

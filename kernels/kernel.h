@@ -60,6 +60,19 @@ typedef void bn_gemm_fn(const bn_weights *restrict w, size_t r0, size_t r1, size
 typedef void bn_f16_gemv_fn(const bn_weights *restrict w, size_t r0, size_t r1, const float *restrict x,
                             float *restrict y);
 
+/* F32 GEMM in the canonical order of ref/f32.c: for i < m, j < n,
+ *     c[i][j] = (sum over p = 0, 1, ..., k-1 of a[i][p] * b[p][j]) * scale,
+ * the sum starting at +0, each product and each addition rounded separately (no FMA).
+ * A is m x k, B is k x n, C is m x n, all row-major with byte strides; C overlaps neither. */
+typedef void bn_f32_gemm_fn(size_t m, size_t n, size_t k, const float *restrict a, size_t a_stride,
+                            const float *restrict b, size_t b_stride, float scale, float *restrict c,
+                            size_t c_stride);
+
+/* F32 softmax in place over `rows` rows of `len` floats (row r at byte offset r * x_stride),
+ * in the canonical order of ref/f32.c (exact max, exp_canonical, sixteen partial sums and a
+ * fixed tree, one division, multiplications). */
+typedef void bn_f32_softmax_fn(size_t rows, size_t len, float *x, size_t x_stride);
+
 /* One registry entry (kernels/<fmt>/<fmt>.inc expands into a const table of these). */
 typedef union bn_kernel_fn {
     bn_a8_quant_fn *a8_quant;
@@ -71,6 +84,8 @@ typedef union bn_kernel_fn {
     bn_gemv_fn *gemv;
     bn_gemm_fn *gemm;
     bn_f16_gemv_fn *f16_gemv;
+    bn_f32_gemm_fn *f32_gemm;
+    bn_f32_softmax_fn *f32_softmax;
 } bn_kernel_fn;
 
 struct bn_kernel {

@@ -20,6 +20,8 @@ static bn_status select_kernels(const bn_model *m, bn_kernel_set *ks)
     if (st == BN_OK) st = bn_kernel_select(f, BN_OP_GEMM, &ks->gemm);
     if (st == BN_OK && (f == BN_FORMAT_TL1 || f == BN_FORMAT_TL2))
         st = bn_kernel_select(f, BN_OP_LUT, &ks->lut);
+    if (st == BN_OK) st = bn_kernel_select(BN_FORMAT_F32, BN_OP_GEMM, &ks->attn_gemm);
+    if (st == BN_OK) st = bn_kernel_select(BN_FORMAT_F32, BN_OP_SOFTMAX, &ks->attn_softmax);
     if (st == BN_OK && m->output_type == BN_GGML_F16)
         st = bn_kernel_select(BN_FORMAT_F16, BN_OP_GEMV, &ks->head);
     if (st != BN_OK) return st;

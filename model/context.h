@@ -21,6 +21,8 @@ typedef struct bn_kernel_set {
     const bn_kernel *gemv; /* ternary, one token */
     const bn_kernel *gemm; /* ternary, several tokens */
     const bn_kernel *head; /* F16 output head GEMV (NULL for an F32 head) */
+    const bn_kernel *attn_gemm; /* F32 GEMM: attention scores and outputs */
+    const bn_kernel *attn_softmax; /* F32 softmax: attention weights */
 } bn_kernel_set;
 
 /* A8 activations of up to n_batch rows of up to max_k columns. */

@@ -186,7 +186,8 @@ static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos
     TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = qkv(c, L, n));
     if (st != BN_OK) return st;
     TIMED(c, BN_PHASE_ROPE, rope_and_cache(c, l, n, pos0));
-    TIMED(c, BN_PHASE_ATTENTION, bn_attention(c, l, n, pos0));
+    TIMED(c, BN_PHASE_ATTENTION, st = bn_attention(c, l, n, pos0));
+    if (st != BN_OK) return st;
     st = prepare(c, c->attn, NULL, L->attn_sub_norm, n, dim);
     TIMED(c, BN_PHASE_MATMUL, if (st == BN_OK) st = matmul(c, &L->wo, n, c->q, L->so));
     if (st != BN_OK) return st;

@@ -13,7 +13,7 @@
 bn_status bn_forward(bn_context *ctx, const int32_t *tokens, size_t n, float *logits, bool all_logits);
 
 /* Attention of a batch of n tokens at positions pos0.. for one layer: reads ctx->q and the
- * cache, writes ctx->attn (model/attention.c). */
-void bn_attention(bn_context *ctx, uint32_t layer, size_t n, uint32_t pos0);
+ * cache, writes ctx->attn (model/attention.c, through the F32 kernels of ctx->kernels). */
+bn_status bn_attention(bn_context *ctx, uint32_t layer, size_t n, uint32_t pos0);
 
 #endif /* BN_MODEL_FORWARD_H */

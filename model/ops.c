@@ -1,4 +1,4 @@
-/* ops.c - RMSNorm, RoPE, FFN activations, softmax (see ops.h). */
+/* ops.c - RMSNorm, RoPE, FFN activations (see ops.h). */
 #include <math.h>
 #include <sleef.h>
 
@@ -37,20 +37,6 @@ void bn_relu2_mul(const float *g, const float *u, size_t n, float *m)
 void bn_silu_mul(const float *g, const float *u, size_t n, float *m)
 {
     for (size_t i = 0; i < n; i++) m[i] = g[i] / (1.0f + Sleef_expf_u10(-g[i])) * u[i];
-}
-
-void bn_softmax(float *x, size_t n)
-{
-    float max = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (x[i] > max) max = x[i];
-    float sum = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        x[i] = Sleef_expf_u10(x[i] - max);
-        sum += x[i];
-    }
-    const float inv = 1.0f / sum;
-    for (size_t i = 0; i < n; i++) x[i] *= inv;
 }
 
 void bn_scale(float *y, size_t n, float s)

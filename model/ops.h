@@ -1,6 +1,7 @@
 /*
  * ops.h - the float steps of the forward pass between the ternary matmuls: RMSNorm,
- * rotary embedding, the FFN activations, softmax.  Plain C (no intrinsics: those live in
+ * rotary embedding, the FFN activations (attention's softmax is an F32 kernel:
+ * model/attention.c).  Plain C (no intrinsics: those live in
  * kernels/); written so the compiler vectorises the inner loops.
  */
 #ifndef BN_MODEL_OPS_H
@@ -21,9 +22,6 @@ void bn_rope_neox(float *head, size_t rot, const float *cos_row, const float *si
 /* m[i] = act(g[i]) * u[i]: squared ReLU (bitnet-b1.58) or SiLU (bitnet). */
 void bn_relu2_mul(const float *g, const float *u, size_t n, float *m);
 void bn_silu_mul(const float *g, const float *u, size_t n, float *m);
-
-/* Softmax of n scores in place (max-subtracted, exp through SLEEF, f32 sum). */
-void bn_softmax(float *x, size_t n);
 
 /* y[i] *= s for n values (the optional per-tensor scales of the "bitnet" architecture). */
 void bn_scale(float *y, size_t n, float s);

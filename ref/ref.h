@@ -64,6 +64,12 @@ bn_f16_gemv_fn bn_f16_gemv_exact__ref; /* summed in double: for accuracy checks 
 float bn_f16_to_f32__ref(uint16_t h);
 uint16_t bn_f32_to_f16__ref(float f);
 
+/* F32 (ref/f32.c): attention's float steps in one canonical order. */
+bn_f32_gemm_fn bn_f32_gemm__ref;
+bn_f32_softmax_fn bn_f32_softmax__ref;
+/* exp_canonical: the exponential every softmax kernel reproduces bit for bit. */
+float bn_f32_exp__ref(float x);
+
 /* Shared by all ternary formats (ref/ternary.c). */
 
 /* The ternary value rule: w = code - 1 (a stray code 3 reads as +2). */

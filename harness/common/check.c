@@ -478,6 +478,7 @@ bool bn_case_check(const bn_case *c, char *why, size_t why_size)
     bn_rng rng = {c->seed * 0x2545F4914F6CDD1Dull + 1};
     why[0] = '\0';
     bn_format f = bn_kernel_format(c->kernel);
+    if (f == BN_FORMAT_F32) return bn_f32_case_check(c, &rng, why, why_size);
     switch (bn_kernel_op(c->kernel)) {
     case BN_OP_QUANT:
         return f == BN_FORMAT_A8 ? check_a8_quant(c, &rng, why, why_size)

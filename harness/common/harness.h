@@ -64,5 +64,7 @@ bool bn_case_parse(const char *text, bn_case *c, char *err, size_t err_size);
  * case and compare: bit-exact for everything but F16 GEMV, which must meet its declared
  * bound.  On mismatch returns false and writes a description into why. */
 bool bn_case_check(const bn_case *c, char *why, size_t why_size);
+/* The F32 part of bn_case_check (check_f32.c). */
+bool bn_f32_case_check(const bn_case *c, bn_rng *rng, char *why, size_t why_size);
 
 #endif /* BN_HARNESS_H */

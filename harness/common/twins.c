@@ -16,6 +16,8 @@ static const bn_kernel_fn twins[BN_FORMAT_COUNT][BN_OP_COUNT] = {
     [BN_FORMAT_TL1] = {TERNARY_TWINS(tl1), [BN_OP_LUT] = {.lut = bn_tl1_lut__ref}},
     [BN_FORMAT_TL2] = {TERNARY_TWINS(tl2), [BN_OP_LUT] = {.lut = bn_tl2_lut__ref}},
     [BN_FORMAT_F16] = {[BN_OP_GEMV] = {.f16_gemv = bn_f16_gemv__ref}},
+    [BN_FORMAT_F32] = {[BN_OP_GEMM] = {.f32_gemm = bn_f32_gemm__ref},
+                       [BN_OP_SOFTMAX] = {.f32_softmax = bn_f32_softmax__ref}},
 };
 
 bn_kernel_fn bn_ref_twin(bn_format fmt, bn_op op)
