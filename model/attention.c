@@ -15,9 +15,9 @@
  *
  * Cache layout (context.c): keys [layer][kv_head][head_dim][n_ctx] (transposed per head:
  * B of the score GEMM, row stride n_ctx), values [layer][position][kv_dim] (B of the
- * output GEMM, row stride kv_dim).  Only keys and values 0 .. p are read.  KV heads are
- * spread over the pool's threads; the group's query heads are one GEMM of `group` rows,
- * so each key and value row is loaded once for all of them.
+ * output GEMM, row stride kv_dim).  Only keys and values 0 .. p are read.  (KV head,
+ * batch row) pairs are claimed by the pool's threads in turn; the group's query heads are
+ * one GEMM of `group` rows, so each key and value row is loaded once for all of them.
  */
 #include <math.h>
 #include <stdatomic.h>
@@ -30,6 +30,7 @@ typedef struct attn_job {
     bn_context *c;
     uint32_t layer, pos0;
     size_t n;
+    atomic_size_t next_item; /* work items claimed in turn, see attention_worker */
     atomic_int failed; /* the first failing worker writes why */
     char why[512];
 } attn_job;
@@ -55,26 +56,35 @@ static bn_status attend(const attn_job *job, size_t g, size_t i, float *s)
     return st;
 }
 
+/* Work items are (kv head g, batch row i) pairs, claimed from one cursor so that neither
+ * the number of kv heads (5 in 2B4T: a fixed split over 2 threads would be 3:2) nor a
+ * busy core unbalances the threads.  Later rows attend over more keys, so they are
+ * handed out first: the last claims are the cheapest. */
 static void attention_worker(void *arg, unsigned thread, unsigned threads)
 {
+    (void)threads;
     attn_job *job = arg;
     bn_context *c = job->c;
     const bn_hparams *hp = &c->model->hp;
-    const size_t group = hp->n_heads / hp->n_kv_heads;
+    const size_t group = hp->n_heads / hp->n_kv_heads, kv_heads = hp->n_kv_heads;
     float *s = c->scores + (size_t)thread * group * c->n_ctx; /* [group][n_ctx] per thread */
-    for (size_t g = thread; g < hp->n_kv_heads; g += threads)
-        for (size_t i = 0; i < job->n; i++)
-            if (attend(job, g, i, s) != BN_OK) {
-                int expected = 0;
-                if (atomic_compare_exchange_strong(&job->failed, &expected, 1))
-                    snprintf(job->why, sizeof job->why, "%s", bn_last_error());
-                return;
-            }
+    for (;;) {
+        const size_t item = atomic_fetch_add_explicit(&job->next_item, 1, memory_order_relaxed);
+        if (item >= kv_heads * job->n) return;
+        const size_t i = job->n - 1 - item / kv_heads, g = item % kv_heads;
+        if (attend(job, g, i, s) != BN_OK) {
+            int expected = 0;
+            if (atomic_compare_exchange_strong(&job->failed, &expected, 1))
+                snprintf(job->why, sizeof job->why, "%s", bn_last_error());
+            return;
+        }
+    }
 }
 
 bn_status bn_attention(bn_context *c, uint32_t layer, size_t n, uint32_t pos0)
 {
     attn_job job = {.c = c, .layer = layer, .pos0 = pos0, .n = n};
+    atomic_init(&job.next_item, 0);
     atomic_init(&job.failed, 0);
     bn_pool_run(c->pool, attention_worker, &job);
     if (atomic_load(&job.failed))

@@ -108,8 +108,11 @@ typedef struct prep_job {
     float *in;
     const float *up, *gain;
     size_t n, width;
+    atomic_size_t next_row; /* rows are claimed PREP_ROWS at a time, as the pool's matmuls */
     _Atomic int status;
 } prep_job;
+
+#define PREP_ROWS 4
 
 static void activate(const bn_context *c, float *gate, const float *up, size_t count)
 {
@@ -130,11 +133,12 @@ static bn_status prepare_rows(bn_context *c, const prep_job *j, size_t r0, size_
 
 static void prepare_part(void *arg, unsigned t, unsigned threads)
 {
+    (void)t, (void)threads;
     prep_job *j = arg;
-    size_t r0, r1;
-    bn_pool_split(j->n, 1, t, threads, &r0, &r1);
-    if (r0 < r1) {
-        bn_status st = prepare_rows(j->c, j, r0, r1);
+    for (;;) {
+        const size_t r0 = atomic_fetch_add_explicit(&j->next_row, PREP_ROWS, memory_order_relaxed);
+        if (r0 >= j->n) return;
+        bn_status st = prepare_rows(j->c, j, r0, r0 + PREP_ROWS < j->n ? r0 + PREP_ROWS : j->n);
         if (st != BN_OK) atomic_store(&j->status, (int)st);
     }
 }
@@ -143,7 +147,9 @@ static void prepare_part(void *arg, unsigned t, unsigned threads)
  * the pool, each row's steps fused while it is in cache (timed together under "norm"). */
 static bn_status prepare(bn_context *c, float *in, const float *up, const float *gain, size_t n, size_t width)
 {
-    prep_job j = {c, in, up, gain, n, width, BN_OK};
+    prep_job j = {.c = c, .in = in, .up = up, .gain = gain, .n = n, .width = width};
+    atomic_init(&j.next_row, 0);
+    atomic_init(&j.status, BN_OK);
     bn_status st = BN_OK;
     if (n == 1) {
         if (up) TIMED(c, BN_PHASE_FFN_ACT, activate(c, in, up, width));

@@ -135,15 +135,19 @@ static json_t *with_breakdown(double profiled, double matmul, double head)
 
 Test(receipts_inference, breakdown_steps_must_fit_the_profiled_time)
 {
-    json_t *r = with_breakdown(0.5, 0.2, 0.25);
+    json_t *r = with_breakdown(0.45, 0.2, 0.25); /* tg4's seconds: 0.2 + 0.25 */
     expect(r, NULL, NULL, NULL);
     json_decref(r);
 
-    r = with_breakdown(0.5, 0.3, 0.25);
-    expect(r, NULL, "R-INF-BREAKDOWN", "add up to 0.55 s, more than profiled_seconds 0.5 s");
+    r = with_breakdown(0.45, 0.3, 0.25);
+    expect(r, NULL, "R-INF-BREAKDOWN", "add up to 0.55 s, more than profiled_seconds 0.45 s");
     json_decref(r);
 
-    r = with_breakdown(0.5, 0.2, 0.25); /* a step name outside bn_phase */
+    r = with_breakdown(0.5, 0.2, 0.25); /* a breakdown of some other run */
+    expect(r, NULL, "R-INF-BREAKDOWN", "profiled_seconds 0.5 != 0.45, the sum of seconds[]");
+    json_decref(r);
+
+    r = with_breakdown(0.45, 0.2, 0.25); /* a step name outside bn_phase */
     json_object_set_new(json_object_get(json_object_get(phase(r, 1), "breakdown"), "steps"), "magic",
                         json_real(0.0));
     expect(r, NULL, "R-SCHEMA", NULL);

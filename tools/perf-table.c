@@ -61,7 +61,7 @@ static void breakdown_rows(const json_t *inf)
         const json_t *p = json_array_get(phases, i), *b = json_object_get(p, "breakdown");
         if (!b || strcmp(str(p, "kind"), "decode") != 0) continue;
         const json_t *s = json_object_get(b, "steps");
-        const double wall = num(b, "profiled_seconds"), per_token = 1e3 / num(p, "tokens");
+        const double wall = num(b, "profiled_seconds"), per_token = 1e3 / (num(p, "tokens") * num(p, "reps"));
         double rest = wall;
         printf("| %s | %s | %d | %s | %.2f |", str(inf, "kernel_format"), str(inf, "output_head"),
                (int)json_integer_value(json_object_get(inf, "threads")), str(p, "name"), wall * per_token);
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
     printf("| format | head | threads | test | t/s (mean ± sd) | GOP/s | limit in the same run | of limit | "
            "receipt |\n|---|---|--:|---|--:|--:|---|--:|---|\n");
     for (int i = 0; i < n; i++) speed_rows(argv[i + 1], json_object_get(receipts[i], "inference"));
-    printf("\nDecode, where the time goes (one profiled repetition; ms per token and share):\n\n"
+    printf("\nDecode, where the time goes (all timed repetitions; ms per token and share):\n\n"
            "| format | head | threads | test | wall |");
     for (size_t k = 0; k < STEP_COUNT; k++) printf(" %s |", steps[k]);
     printf(" other |\n|---|---|--:|---|--:|");

@@ -408,14 +408,22 @@ static void rate_stats(double tokens, const json_t *seconds, double *mean, doubl
     *stddev = n > 1 ? sqrt(squares / (double)(n - 1)) : 0;
 }
 
-/* The profiled steps of a phase are parts of its profiled wall time. */
-static void check_breakdown(bn_verifier *v, size_t i, const char *name, const json_t *breakdown)
+/* The breakdown covers the timed repetitions, and its steps are parts of their time. */
+static void check_breakdown(bn_verifier *v, size_t i, const char *name, const json_t *breakdown,
+                            const json_t *seconds)
 {
+    double timed = 0;
+    for (size_t r = 0; r < json_array_size(seconds); r++) timed += bn_verify_num(json_array_get(seconds, r));
+    if (!bn_verify_close(num(breakdown, "profiled_seconds"), timed, 0))
+        bn_verify_broken(v, "R-INF-BREAKDOWN",
+                         "inference.phases[%zu] (%s): breakdown.profiled_seconds %.9g != %.9g, the sum of "
+                         "seconds[]",
+                         i, name, num(breakdown, "profiled_seconds"), timed);
     const json_t *steps = get(breakdown, "steps");
     const char *step;
-    const json_t *seconds;
+    const json_t *step_seconds;
     double sum = 0;
-    json_object_foreach((json_t *)steps, step, seconds) sum += bn_verify_num(seconds);
+    json_object_foreach((json_t *)steps, step, step_seconds) sum += bn_verify_num(step_seconds);
     const double profiled = num(breakdown, "profiled_seconds");
     if (sum > profiled * (1 + 1e-9))
         bn_verify_broken(v, "R-INF-BREAKDOWN",
@@ -452,7 +460,7 @@ static void check_phases(bn_verifier *v, const json_t *inf)
                                  "inference.phases[%zu] (%s): seconds[%zu] = %g is not positive", i, name, j,
                                  bn_verify_num(json_array_get(seconds, j)));
             }
-        if (get(p, "breakdown")) check_breakdown(v, i, name, get(p, "breakdown"));
+        if (get(p, "breakdown")) check_breakdown(v, i, name, get(p, "breakdown"), seconds);
         if (!positive || tokens < 1) continue;
         double mean, stddev;
         rate_stats((double)tokens, seconds, &mean, &stddev);
