@@ -62,7 +62,8 @@ static const struct rule {
     {"R-INF-TIMING", "inference", "all timings positive"},
     {"R-INF-TPS", "inference", "tokens_per_second mean/stddev are those of tokens / seconds[i]"},
     {"R-INF-ROOFLINE", "inference", "decode has a roofline (= read_gbps / bytes_per_token), prefill a peak"},
-    {"R-INF-BREAKDOWN", "inference", "a phase's breakdown covers its timed repetitions, its steps no more than their time"},
+    {"R-INF-BREAKDOWN", "inference",
+     "a phase's breakdown covers its timed repetitions, its steps no more than their time"},
     {"R-INF-MODEL", "inference", "model size and sha256 match the file when it is present"},
 };
 #define RULE_COUNT (sizeof rules / sizeof rules[0])
