@@ -306,6 +306,10 @@ typedef struct bn_model_info {
     bn_format format; /* kernel format of the ternary weights in memory */
     uint64_t file_bytes;
     const char *tokenizer_split; /* "llama-bpe", "default" or "spm" */
+    /* Bytes of the file mapping covered by 2 MiB pages (Linux smaps FilePmdMapped, read at
+     * the call; 0 if unknown).  Decode is faster when this is most of the file: see
+     * docs/performance.md, "Huge page mappings". */
+    uint64_t huge_mapped_bytes;
 } bn_model_info;
 bn_status bn_model_describe(const bn_model *model, bn_model_info *info);
 uint32_t bn_model_vocab_size(const bn_model *model);

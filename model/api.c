@@ -79,6 +79,7 @@ bn_status bn_model_describe(const bn_model *m, bn_model_info *info)
     info->ffn_dim = hp->ffn_dim;
     info->format = m->format;
     info->file_bytes = bn_gguf_file_size(m->file);
+    info->huge_mapped_bytes = bn_gguf_huge_mapped_bytes(m->file);
     info->tokenizer_split = m->vocab ? bn_vocab_split_name(m->vocab) : "";
     return BN_OK;
 }

@@ -128,6 +128,9 @@ uint64_t bn_gguf_tensor_needed(const bn_gguf *g, const bn_gguf_tensor *t);
  * (MADV_POPULATE_READ, else MADV_WILLNEED and a touch per page), so the first use takes no
  * page faults.  No-op for memory handles. */
 bn_status bn_gguf_prefault(const bn_gguf *g, uint64_t offset, uint64_t bytes);
+/* Bytes of a file-backed handle's mapping that the kernel maps with 2 MiB pages (Linux
+ * /proc/self/smaps FilePmdMapped; 0 elsewhere, for memory handles, or when unreadable). */
+uint64_t bn_gguf_huge_mapped_bytes(const bn_gguf *g);
 
 /* ---- the writer (model/gguf_write.c)
  *

@@ -220,6 +220,41 @@ Test(gguf, round_trip_through_a_file_and_mmap)
     unlink(path);
 }
 
+/* A file of more than 2 MiB is mapped at a 2 MiB boundary (so its page cache's 2 MiB folios
+ * can be mapped whole); the huge-mapped byte count never exceeds the file, and is 0 for a
+ * memory handle.  Whether the kernel maps huge pages is its choice: not asserted. */
+Test(gguf, large_file_mapped_at_a_2_mib_boundary)
+{
+    static float zeros[(3 << 20) / sizeof(float)];
+    const uint64_t ne[1] = {sizeof zeros / sizeof *zeros};
+    bn_gguf_writer *w;
+    cr_assert_eq(bn_gguf_writer_create(&w), BN_OK);
+    cr_assert_eq(bn_gguf_add_tensor_data(w, "big", 1, ne, BN_GGML_F32, zeros, sizeof zeros), BN_OK);
+    char path[] = "/tmp/bn-test-gguf-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    cr_assert_eq(bn_gguf_writer_write_file(w, path), BN_OK, "%s", bn_last_error());
+    bn_gguf_writer_free(w);
+    bn_gguf *g;
+    cr_assert_eq(bn_gguf_open(path, &g), BN_OK, "%s", bn_last_error());
+    cr_assert_eq((uintptr_t)bn_gguf_base(g) % (2u << 20), 0, "base %p", bn_gguf_base(g));
+    cr_assert_leq(bn_gguf_huge_mapped_bytes(g), bn_gguf_file_size(g));
+    cr_assert_eq(bn_gguf_prefault(g, 0, bn_gguf_file_size(g)), BN_OK);
+    cr_assert_leq(bn_gguf_huge_mapped_bytes(g), bn_gguf_file_size(g));
+    bn_gguf_close(g);
+    unlink(path);
+
+    bn_test_file f = {0};
+    cr_assert_eq(bn_gguf_writer_create(&w), BN_OK);
+    bn_gguf_add_u32(w, "a.b", 5);
+    f = bn_test_finish(w);
+    cr_assert_eq(bn_gguf_open_memory(f.data, f.size, "mem", &g), BN_OK, "%s", bn_last_error());
+    cr_assert_eq(bn_gguf_huge_mapped_bytes(g), 0);
+    bn_gguf_close(g);
+    free(f.data);
+}
+
 Test(gguf, version_2_is_read)
 {
     bn_gguf_writer *w;

@@ -26,7 +26,8 @@ static const subcommand subcommands[] = {
     {"inspect", bn_cli_inspect,
      "inspect FILE [--json]      metadata, tensors and validation verdict of a GGUF file"},
     {"gen", bn_cli_gen, "gen tiny|2b4t OUT [...]      generate a synthetic model (see `bitnet gen --help`)"},
-    {"load", bn_cli_load, "load FILE [--repeat N] [--format F] [--permissive]   time loading a model"},
+    {"load", bn_cli_load,
+     "load FILE [--repeat N] [--format F] [--permissive] [--reread]   time loading a model"},
     {"convert", bn_cli_convert, "convert tinystories CKPT TOKENIZER OUT   a TinyStories checkpoint to GGUF"},
 };
 

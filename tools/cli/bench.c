@@ -346,9 +346,10 @@ int bn_cli_bench(int argc, char **argv)
         bn_model_describe(s.model, &info);
         printf("machine: %s, %u threads; read bandwidth %.1f GB/s; int8 peak %.3g MAC/s\n", bn_cpu_model(),
                threads, lim.read_gbps, lim.int8_macs_per_s);
-        printf("model: %s (%s), %.2f GiB; ternary weights %s; %.3g ternary MACs and %.3g weight bytes per "
-               "token\n\n",
-               o.model, info.architecture, (double)info.file_bytes / (1 << 30), bn_format_name(info.format),
+        printf("model: %s (%s), %.2f GiB (%.0f%% mapped with 2 MiB pages); ternary weights %s; %.3g ternary "
+               "MACs and %.3g weight bytes per token\n\n",
+               o.model, info.architecture, (double)info.file_bytes / (1 << 30),
+               100.0 * (double)info.huge_mapped_bytes / (double)info.file_bytes, bn_format_name(info.format),
                macs_per_token, bytes_per_token);
         printf(
             "| model | format | threads | test | t/s | limit | of limit |\n|---|---|--:|---|--:|--:|--:|\n");
