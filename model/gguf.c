@@ -26,6 +26,7 @@
 
 #include "dispatch/dispatch.h"
 #include "model/gguf.h"
+#include "model/hugemem.h"
 
 #define MAX_ARRAY_DEPTH 8
 #define MAX_DIMS 4
@@ -574,7 +575,7 @@ static bn_status parse(bn_gguf *g)
 void bn_gguf_close(bn_gguf *g)
 {
     if (!g) return;
-    if (g->mapped && g->base) munmap((void *)g->base, g->size);
+    if (g->mapped && g->base) bn_unmap_huge((void *)g->base, g->size);
     free(g->path);
     free(g->kvs);
     free(g->tensors);
@@ -610,35 +611,6 @@ bn_status bn_gguf_open_memory(const void *data, size_t size, const char *name, b
     return finish_open(g, out);
 }
 
-/* Map a whole file read-only at an address aligned to 2 MiB, so that file offset and address
- * agree modulo 2 MiB: the kernel can then map the page cache's large (2 MiB) folios with one
- * page-table entry each instead of 512.  A decode step streams 1.2 GB of weights; with 4 KiB
- * entries the page walks of 290,000 pages miss every cache and cost more than the head's
- * whole F16 GEMV (docs/performance.md, "Huge page mappings").  Falls back to a plain mapping. */
-static void *map_file(int fd, size_t size)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (size < huge) return mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    uint8_t *reserve = mmap(NULL, size + huge, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (reserve == MAP_FAILED) return mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    uint8_t *aligned = (uint8_t *)(((uintptr_t)reserve + huge - 1) & ~(uintptr_t)(huge - 1));
-    void *base = mmap(aligned, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
-    if (base == MAP_FAILED) {
-        munmap(reserve, size + huge);
-        return mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    }
-    /* Give back the unused ends of the reservation. */
-    if (aligned > reserve) munmap(reserve, (size_t)(aligned - reserve));
-    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    const uintptr_t tail = ((uintptr_t)(aligned + size) + page - 1) & ~(uintptr_t)(page - 1);
-    const uintptr_t end = (uintptr_t)(reserve + size + huge);
-    if (end > tail) munmap((void *)tail, (size_t)(end - tail));
-#ifdef MADV_HUGEPAGE
-    madvise(base, size, MADV_HUGEPAGE); /* where the kernel can also collapse file pages */
-#endif
-    return base;
-}
-
 bn_status bn_gguf_open(const char *path, bn_gguf **out)
 {
     if (!out || !path) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_gguf_open: path or out is NULL");
@@ -659,15 +631,15 @@ bn_status bn_gguf_open(const char *path, bn_gguf **out)
         close(fd);
         return bn_fail(BN_E_FORMAT, "%s: empty file (0 bytes), expected a GGUF header", path);
     }
-    void *base = map_file(fd, (size_t)sb.st_size);
+    void *base = bn_map_huge((size_t)sb.st_size, fd); /* 2 MiB pages: model/hugemem.h */
     int e = errno;
     close(fd);
-    if (base == MAP_FAILED)
+    if (!base)
         return bn_fail(BN_E_IO, "%s: cannot map %lld bytes: %s", path, (long long)sb.st_size, strerror(e));
     bn_gguf *g = calloc(1, sizeof *g);
     if (!g || !(g->path = strdup(path))) {
         free(g);
-        munmap(base, (size_t)sb.st_size);
+        bn_unmap_huge(base, (size_t)sb.st_size);
         return bn_fail(BN_E_NO_MEMORY, "out of memory opening %s", path);
     }
     g->base = base;
