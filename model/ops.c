@@ -5,10 +5,23 @@
 #include "kernels/common/half.h"
 #include "model/ops.h"
 
+/* The sum of squares in double, as RMSNORM_LANES partial sums (lane j adds the terms with
+ * i % RMSNORM_LANES == j, in order of i), then the lanes added in order 0..7.  One running
+ * sum was a chain of dependent additions, 4 cycles per element: 14,592 elements per layer
+ * and token made the norms 2% of a decode step and 16% of a prefill.  Eight chains run in
+ * parallel; in double precision the order moves the f32 result by at most one rounding in
+ * rare cases. */
+#define RMSNORM_LANES 8
+
 void bn_rmsnorm(const float *x, const float *gain, size_t n, float eps, float *out)
 {
+    double lane[RMSNORM_LANES] = {0.0};
+    size_t k = 0;
+    for (; k + RMSNORM_LANES <= n; k += RMSNORM_LANES)
+        for (size_t j = 0; j < RMSNORM_LANES; j++) lane[j] += (double)x[k + j] * (double)x[k + j];
+    for (size_t j = 0; k < n; k++, j++) lane[j] += (double)x[k] * (double)x[k];
     double sum = 0.0;
-    for (size_t i = 0; i < n; i++) sum += (double)x[i] * (double)x[i];
+    for (size_t j = 0; j < RMSNORM_LANES; j++) sum += lane[j];
     const float inv = (float)(1.0 / sqrt(sum / (double)n + (double)eps));
     if (gain)
         for (size_t i = 0; i < n; i++) out[i] = x[i] * inv * gain[i];

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 /* out = x / sqrt(mean(x^2) + eps) * gain, over n values (gain may be NULL = 1).  The sum
- * of squares is accumulated in double so the result does not depend on the order in
- * which a vectorising compiler adds. */
+ * of squares is accumulated in double, in eight fixed partial sums (ops.c), so the result
+ * is the same whatever the compiler or ISA. */
 void bn_rmsnorm(const float *x, const float *gain, size_t n, float eps, float *out);
 
 /* NeoX rotary embedding of one head of `head_dim` values in place: pairs (i, i + rot/2)
