@@ -16,8 +16,8 @@
 #include <arm_neon.h>
 #include <string.h>
 
+#include "kernels/common/q8.h"
 #include "kernels/kernel.h"
-#include "ref/formats.h"
 
 static inline void bn_q8_neon_gemv(const bn_weights *restrict w, size_t r0, size_t r1,
                                    const bn_act *restrict x, float *restrict y)
@@ -25,7 +25,7 @@ static inline void bn_q8_neon_gemv(const bn_weights *restrict w, size_t r0, size
     BN_KASSERT(r0 <= r1 && r1 <= w->rows && w->cols <= 65536);
     const size_t k = w->cols, body = k / 16 * 16, rest = k % 16;
     const int8_t *codes = w->data;
-    const uint8_t *scales = (const uint8_t *)w->data + bn_q8_scales_offset(w->rows, k);
+    const uint8_t *scales = bn_q8_row_scales(w);
     const float s = x->scale[0];
     int8_t at[16] = {0};
     if (rest) memcpy(at, x->q + body, rest);
@@ -49,11 +49,7 @@ static inline void bn_q8_neon_gemv(const bn_weights *restrict w, size_t r0, size
             c2 = q8_dot16(c2, vld1q_s8(h[2]), a_tail), c3 = q8_dot16(c3, vld1q_s8(h[3]), a_tail);
         }
         const int32_t acc[4] = {vaddvq_s32(c0), vaddvq_s32(c1), vaddvq_s32(c2), vaddvq_s32(c3)};
-        for (size_t j = 0; j < rows; j++) {
-            float rs;
-            memcpy(&rs, scales + 4 * (r + j), sizeof rs);
-            y[r + j] = ((float)acc[j] / s) * rs;
-        }
+        bn_q8_store_rows(y, r, rows, acc, scales, s);
     }
 }
 

@@ -16,8 +16,8 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "kernels/common/q8.h"
 #include "kernels/kernel.h"
-#include "ref/formats.h"
 
 bn_gemv_fn bn_q8_gemv_1x4__avx2;
 
@@ -42,7 +42,7 @@ void bn_q8_gemv_1x4__avx2(const bn_weights *restrict w, size_t r0, size_t r1, co
     BN_KASSERT(r0 <= r1 && r1 <= w->rows && w->cols <= 65536);
     const size_t k = w->cols, body = k / 32 * 32, rest = k % 32;
     const int8_t *codes = w->data;
-    const uint8_t *scales = (const uint8_t *)w->data + bn_q8_scales_offset(w->rows, k);
+    const uint8_t *scales = bn_q8_row_scales(w);
     const float s = x->scale[0];
     const __m256i ones = _mm256_set1_epi16(1);
     int8_t at[32] = {0};
@@ -68,10 +68,6 @@ void bn_q8_gemv_1x4__avx2(const bn_weights *restrict w, size_t r0, size_t r1, co
             c2 = dot32(h[2], a_tail, aa_tail, ones, c2), c3 = dot32(h[3], a_tail, aa_tail, ones, c3);
         }
         const int32_t acc[4] = {hsum8(c0), hsum8(c1), hsum8(c2), hsum8(c3)};
-        for (size_t j = 0; j < rows; j++) {
-            float rs;
-            memcpy(&rs, scales + 4 * (r + j), sizeof rs);
-            y[r + j] = ((float)acc[j] / s) * rs;
-        }
+        bn_q8_store_rows(y, r, rows, acc, scales, s);
     }
 }

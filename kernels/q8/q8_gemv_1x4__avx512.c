@@ -13,10 +13,9 @@
  * ahead is prefetched.  Epilogue in scalar f32, ((float)acc / s) * scale[r], as the ref.
  * Registers: 4 accumulators + a + bias + 1 temporary. */
 #include <immintrin.h>
-#include <string.h>
 
+#include "kernels/common/q8.h"
 #include "kernels/kernel.h"
-#include "ref/formats.h"
 
 bn_gemv_fn bn_q8_gemv_1x4__avx512;
 
@@ -32,7 +31,7 @@ void bn_q8_gemv_1x4__avx512(const bn_weights *restrict w, size_t r0, size_t r1, 
     BN_KASSERT(r0 <= r1 && r1 <= w->rows && w->cols <= 65536);
     const size_t k = w->cols, body = k / 64 * 64, rest = k % 64;
     const int8_t *codes = w->data;
-    const uint8_t *scales = (const uint8_t *)w->data + bn_q8_scales_offset(w->rows, k);
+    const uint8_t *scales = bn_q8_row_scales(w);
     const float s = x->scale[0];
     const int32_t bias_sum = 128 * x->qsum[0];
     const __mmask64 all = ~(__mmask64)0, tail = rest ? (((__mmask64)1 << rest) - 1) : 0;
@@ -60,10 +59,6 @@ void bn_q8_gemv_1x4__avx512(const bn_weights *restrict w, size_t r0, size_t r1, 
         const int32_t acc[4] = {
             _mm512_reduce_add_epi32(c0) - bias_sum, _mm512_reduce_add_epi32(c1) - bias_sum,
             _mm512_reduce_add_epi32(c2) - bias_sum, _mm512_reduce_add_epi32(c3) - bias_sum};
-        for (size_t j = 0; j < rows; j++) {
-            float rs;
-            memcpy(&rs, scales + 4 * (r + j), sizeof rs);
-            y[r + j] = ((float)acc[j] / s) * rs;
-        }
+        bn_q8_store_rows(y, r, rows, acc, scales, s);
     }
 }

@@ -7,10 +7,8 @@
  * Algorithm: four int32 accumulators per row (k % 4 lanes, so the compiler can keep them in
  * registers and vectorise), summed at the end: integer sums, so the order cannot change
  * the result.  Epilogue ((float)acc / s) * scale[r]. */
-#include <string.h>
-
+#include "kernels/common/q8.h"
 #include "kernels/kernel.h"
-#include "ref/formats.h"
 
 bn_gemv_fn bn_q8_gemv_1x4__scalar;
 
@@ -30,15 +28,12 @@ void bn_q8_gemv_1x4__scalar(const bn_weights *restrict w, size_t r0, size_t r1, 
     BN_KASSERT(r0 <= r1 && r1 <= w->rows && w->cols <= 65536);
     const size_t k = w->cols;
     const int8_t *codes = w->data;
-    const uint8_t *scales = (const uint8_t *)w->data + bn_q8_scales_offset(w->rows, k);
+    const uint8_t *scales = bn_q8_row_scales(w);
     const float s = x->scale[0];
     for (size_t r = r0; r < r1; r += 4) {
         const size_t rows = r1 - r < 4 ? r1 - r : 4;
-        for (size_t i = 0; i < rows; i++) {
-            const int32_t acc = dot(codes + (r + i) * k, x->q, k);
-            float rs;
-            memcpy(&rs, scales + 4 * (r + i), sizeof rs);
-            y[r + i] = ((float)acc / s) * rs;
-        }
+        int32_t acc[4] = {0, 0, 0, 0};
+        for (size_t i = 0; i < rows; i++) acc[i] = dot(codes + (r + i) * k, x->q, k);
+        bn_q8_store_rows(y, r, rows, acc, scales, s);
     }
 }

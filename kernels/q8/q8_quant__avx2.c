@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels/common/q8.h"
 #include "kernels/kernel.h"
 
 bn_q8_quant_fn bn_q8_quant__avx2;
@@ -66,10 +67,6 @@ void bn_q8_quant__avx2(size_t m, size_t k, const float *restrict w, size_t w_str
                 _mm_packs_epi32(_mm256_castsi256_si128(i32), _mm256_extracti128_si256(i32, 1));
             _mm_storel_epi64((__m128i *)(out + c), _mm_packs_epi16(i16, i16));
         }
-        for (; c < k; c++) {
-            float v = roundf(row[c] / s);
-            v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
-            out[c] = (int8_t)v;
-        }
+        for (; c < k; c++) out[c] = bn_q8_code(row[c], s);
     }
 }

@@ -10,6 +10,7 @@
  * clarity over speed: the division runs at ~1 ns per value. */
 #include <math.h>
 
+#include "kernels/common/q8.h"
 #include "kernels/kernel.h"
 
 bn_q8_quant_fn bn_q8_quant__scalar;
@@ -37,10 +38,6 @@ void bn_q8_quant__scalar(size_t m, size_t k, const float *restrict w, size_t w_s
             for (size_t c = 0; c < k; c++) out[c] = 0;
             continue;
         }
-        for (size_t c = 0; c < k; c++) {
-            float v = roundf(row[c] / s); /* ties away from zero */
-            v = v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v;
-            out[c] = (int8_t)v;
-        }
+        for (size_t c = 0; c < k; c++) out[c] = bn_q8_code(row[c], s);
     }
 }
