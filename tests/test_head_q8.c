@@ -159,3 +159,27 @@ Test(head_q8, other_head_formats_refused)
         bn_model_close(m);
     }
 }
+
+/* The public Q8 entry points check their arguments like the others. */
+Test(head_q8, q8_calls_are_checked)
+{
+    const bn_kernel *gemv, *quant, *a8;
+    cr_assert_eq(bn_kernel_select(BN_FORMAT_Q8, BN_OP_GEMV, &gemv), BN_OK);
+    cr_assert_eq(bn_kernel_select(BN_FORMAT_Q8, BN_OP_QUANT, &quant), BN_OK);
+    cr_assert_eq(bn_kernel_select(BN_FORMAT_A8, BN_OP_QUANT, &a8), BN_OK);
+    static int8_t codes[65537 + 64 + 4];
+    int8_t q[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    float s = 1.0f, y[1], w[8] = {0};
+    int32_t qsum = 36;
+    bn_act x = {q, 8, &s, &qsum, NULL, 0};
+    bn_weights big = {codes, 1, 65537, 1.0f, 1, BN_FORMAT_Q8};
+    cr_expect_eq(bn_gemv(gemv, &big, 0, 1, &x, y), BN_E_INVALID_ARGUMENT);
+    cr_expect(strstr(bn_last_error(), "K <= 65536") != NULL, "%s", bn_last_error());
+    bn_weights ok = {codes, 1, 8, 1.0f, 1, BN_FORMAT_Q8};
+    cr_expect_eq(bn_gemv(gemv, &ok, 0, 1, &x, y), BN_OK, "%s", bn_last_error());
+    cr_expect_eq(bn_q8_quantize(a8, 1, 8, w, 32, q, 8, &s), BN_E_INVALID_ARGUMENT);
+    cr_expect(strstr(bn_last_error(), "is not a Q8 kernel") != NULL, "%s", bn_last_error());
+    cr_expect_eq(bn_q8_quantize(quant, 2, 8, w, 16, q, 8, y), BN_E_INVALID_ARGUMENT); /* stride < a row */
+    cr_expect_eq(bn_q8_quantize(quant, 1, 8, w, 32, q, 8, &s), BN_OK, "%s", bn_last_error());
+    cr_expect_eq(s, 0.0f); /* an all-zero row */
+}
