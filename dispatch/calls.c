@@ -40,6 +40,7 @@ static size_t row_bytes(bn_format f, size_t k)
     case BN_FORMAT_TL2:
         return bn_tl2_index_row_bytes(k) + bn_tl2_sign_row_bytes(k) + bn_tl2_tail_row_bytes(k);
     case BN_FORMAT_F16: return 2 * k;
+    case BN_FORMAT_Q8: return k + sizeof(float); /* the codes and the row's scale */
     default: return 0;
     }
 }
@@ -47,7 +48,7 @@ static size_t row_bytes(bn_format f, size_t k)
 bn_status bn_weights_bytes(bn_format f, size_t rows, size_t cols, unsigned lr, size_t *bytes)
 {
     if (!bytes) return bn_fail(BN_E_INVALID_ARGUMENT, "bn_weights_bytes: bytes is NULL");
-    if (!is_ternary(f) && f != BN_FORMAT_F16)
+    if (!is_ternary(f) && f != BN_FORMAT_F16 && f != BN_FORMAT_Q8)
         return bn_fail(BN_E_INVALID_ARGUMENT, "bn_weights_bytes: %s is not a weight format",
                        bn_format_name(f));
     bn_status st = check_cols(f, cols);
@@ -56,7 +57,10 @@ bn_status bn_weights_bytes(bn_format f, size_t rows, size_t cols, unsigned lr, s
     size_t stored = bn_layout_rows_stored(rows, lr);
     if (rows > SIZE_MAX / 4 / (row_bytes(f, cols) + 1))
         return bn_fail(BN_E_RANGE, "bn_weights_bytes: %zu x %zu overflows", rows, cols);
-    *bytes = stored * row_bytes(f, cols) + (is_ternary(f) ? BN_TAIL_BYTES : 0);
+    if (f == BN_FORMAT_Q8)
+        *bytes = bn_q8_bytes(rows, cols);
+    else
+        *bytes = stored * row_bytes(f, cols) + (is_ternary(f) ? BN_TAIL_BYTES : 0);
     return BN_OK;
 }
 
@@ -102,6 +106,9 @@ static bn_status check_weights(const bn_kernel *k, const bn_weights *w, const ch
     bn_status st = check_cols(w->format, w->cols);
     if (st == BN_OK) st = check_layout(w->format, w->layout_rows);
     if (st != BN_OK) return st;
+    if (w->format == BN_FORMAT_Q8 && w->cols > BN_Q8_MAX_K)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: Q8 allows K <= %u (int32 sums), K = %zu", what,
+                       BN_Q8_MAX_K, w->cols);
     if (k->k_align > 1 && w->cols % k->k_align)
         return bn_fail(BN_E_INVALID_ARGUMENT, "%s: kernel %s needs K %% %u == 0, K = %zu", what, k->name,
                        (unsigned)k->k_align, w->cols);
@@ -153,6 +160,24 @@ bn_status bn_a8_quantize(const bn_kernel *k, size_t n, size_t cols, const float 
         return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL buffer or K = 0", what);
     TIMED(k, (uint64_t)n * cols * sizeof(float),
           k->fn.a8_quant(n, cols, x, x_stride, q, q_stride, scale, qsum));
+    return BN_OK;
+}
+
+bn_status bn_q8_quantize(const bn_kernel *k, size_t rows, size_t cols, const float *w, size_t w_stride,
+                         int8_t *q, size_t q_stride, float *scale)
+{
+    const char *what = "bn_q8_quantize";
+    bn_status st = check_kernel(k, BN_OP_QUANT, what);
+    if (st != BN_OK) return st;
+    if (k->format != BN_FORMAT_Q8)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not a Q8 kernel", what, k->name);
+    if (!w || !q || !scale || cols == 0)
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: NULL buffer or K = 0", what);
+    if (rows > 1 && (w_stride < cols * sizeof(float) || q_stride < cols))
+        return bn_fail(BN_E_INVALID_ARGUMENT, "%s: strides %zu / %zu are shorter than a row", what, w_stride,
+                       q_stride);
+    TIMED(k, (uint64_t)rows * cols * sizeof(float),
+          k->fn.q8_quant(rows, cols, w, w_stride, q, q_stride, scale));
     return BN_OK;
 }
 
@@ -234,8 +259,9 @@ bn_status bn_gemv_check(const char *what, const bn_kernel *k, const bn_weights *
                         const bn_act *x, const float *y)
 {
     bn_status st = check_kernel(k, BN_OP_GEMV, what);
-    if (st == BN_OK && !is_ternary(k->format))
-        st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not a ternary GEMV (use bn_f16_gemv)", what, k->name);
+    if (st == BN_OK && !is_ternary(k->format) && k->format != BN_FORMAT_Q8)
+        st = bn_fail(BN_E_INVALID_ARGUMENT, "%s: %s is not a ternary GEMV or a Q8 GEMV (use bn_f16_gemv)",
+                     what, k->name);
     if (st == BN_OK) st = check_weights(k, w, what);
     if (st == BN_OK) st = check_rows(w, r0, r1, what);
     if (st == BN_OK) st = check_act(k, x, 1, what);

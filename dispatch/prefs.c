@@ -76,6 +76,10 @@ static const preference preferences[] = {
     {BN_FORMAT_F32, BN_OP_SOFTMAX,
      LIST("bn_f32_softmax__avx512", "bn_f32_softmax__avx2", "bn_f32_softmax__neon",
           "bn_f32_softmax__scalar")},
+    {BN_FORMAT_Q8, BN_OP_QUANT, LIST("bn_q8_quant__avx512", "bn_q8_quant__avx2", "bn_q8_quant__scalar")},
+    {BN_FORMAT_Q8, BN_OP_GEMV,
+     LIST("bn_q8_gemv_1x4__avx512", "bn_q8_gemv_1x4__avx2", "bn_q8_gemv_1x4__neondot", "bn_q8_gemv_1x4__neon",
+          "bn_q8_gemv_1x4__scalar")},
 };
 
 const char *const *bn_preferences(bn_format fmt, bn_op op)

@@ -21,9 +21,10 @@
 #include "kernels/tl2/tl2.inc"
 #include "kernels/f16/f16.inc"
 #include "kernels/f32/f32.inc"
+#include "kernels/q8/q8.inc"
 #undef BN_KERNEL
 
-/* 2. The table, in list order: a8, i2s, qk256, tl1, tl2, f16, f32. */
+/* 2. The table, in list order: a8, i2s, qk256, tl1, tl2, f16, f32, q8. */
 #define BN_KERNEL(sym, fmt, op, isa, mr, nr, kr, lr, ka, ov, eb)                              \
     BN_IF_##isa({#sym, BN_FMT_##fmt, BN_OPV_##op, BN_ISAV_##isa, mr, nr, kr, lr, ka, ov, eb,    \
                  {.BN_FNFIELD(fmt, op) = sym}}, )
@@ -35,6 +36,7 @@ static const struct bn_kernel registry[] = {
 #include "kernels/tl2/tl2.inc"
 #include "kernels/f16/f16.inc"
 #include "kernels/f32/f32.inc"
+#include "kernels/q8/q8.inc"
 };
 #undef BN_KERNEL
 
@@ -51,6 +53,7 @@ static const struct bn_kernel registry_all[] = {
 #include "kernels/tl2/tl2.inc"
 #include "kernels/f16/f16.inc"
 #include "kernels/f32/f32.inc"
+#include "kernels/q8/q8.inc"
 };
 #undef BN_KERNEL
 // clang-format on
@@ -102,6 +105,7 @@ bool bn_format_has_op(bn_format fmt, bn_op op)
     case BN_FORMAT_A8: return op == BN_OP_QUANT;
     case BN_FORMAT_F16: return op == BN_OP_GEMV;
     case BN_FORMAT_F32: return op == BN_OP_GEMM || op == BN_OP_SOFTMAX;
+    case BN_FORMAT_Q8: return op == BN_OP_QUANT || op == BN_OP_GEMV;
     case BN_FORMAT_I2S:
     case BN_FORMAT_QK256: return op != BN_OP_LUT && op < BN_OP_SOFTMAX;
     case BN_FORMAT_TL1:

@@ -47,7 +47,8 @@ bn_status bn_fail(bn_status status, const char *fmt, ...)
     return status;
 }
 
-static const char *const format_names[BN_FORMAT_COUNT] = {"i2s", "qk256", "tl1", "tl2", "a8", "f16", "f32"};
+static const char *const format_names[BN_FORMAT_COUNT] = {"i2s", "qk256", "tl1", "tl2",
+                                                          "a8",  "f16",   "f32", "q8"};
 static const char *const op_names[BN_OP_COUNT] = {"quant", "dequant", "pack", "unpack",
                                                   "lut",   "gemv",    "gemm", "softmax"};
 static const char *const isa_names[BN_ISA_COUNT] = {"scalar",     "avx2", "avx512",

@@ -6,7 +6,7 @@
  *         [--receipt FILE] [--list-shapes]
  *
  * Driven by the kernel registry: every kernel this CPU can run whose op is benchmarked
- * (ternary GEMV/GEMM, F16 GEMV, A8 quant, TL lut) and whose name contains a --filter
+ * (ternary GEMV/GEMM, F16 and Q8 GEMV, A8 quant, TL lut) and whose name contains a --filter
  * substring, on the BitNet b1.58 2B4T shapes and on cache-resident ones.  First the
  * machine: read bandwidth for 1 thread and all cores, peak vpdpbusd, pool barrier.  Then
  * each kernel: conformance on the benchmark shape, warm-up, repetitions; a markdown
@@ -28,9 +28,9 @@ static const bench_shape known_shapes[] = {
     {"attn_kv", 640, 2560, false, true}, /* wk, wv */
     {"ffn_up", 6912, 2560, false, true}, /* wgate, wup */
     {"ffn_down", 2560, 6912, false, true}, /* wdown */
-    {"head", 128256, 2560, true, true}, /* tied F16 output head */
+    {"head", 128256, 2560, true, true}, /* tied F16 output head (and its Q8 int8 version) */
     {"cache", 256, 2560, false, false}, /* <= 160 KiB ternary: L2-resident */
-    {"cache_head", 64, 2560, true, false}, /* 320 KiB F16: L2-resident */
+    {"cache_head", 64, 2560, true, false}, /* 320 KiB F16 / 160 KiB Q8: L2-resident */
 };
 #define KNOWN_SHAPES (sizeof known_shapes / sizeof known_shapes[0])
 static const char *const full_shapes = "attn_qo,attn_kv,ffn_up,ffn_down,head,cache,cache_head";
@@ -256,7 +256,7 @@ int main(int argc, char **argv)
     if (list_shapes) {
         for (size_t i = 0; i < KNOWN_SHAPES; i++)
             printf("%-11s %6zu x %-5zu %s, %s placement\n", known_shapes[i].name, known_shapes[i].m,
-                   known_shapes[i].k, known_shapes[i].f16 ? "F16 GEMV" : "ternary GEMV/GEMM",
+                   known_shapes[i].k, known_shapes[i].f16 ? "F16 and Q8 GEMV" : "ternary GEMV/GEMM",
                    known_shapes[i].dram ? "DRAM" : "cache");
         return 0;
     }

@@ -184,7 +184,7 @@ static void kernel_cases(const bn_kernel *k, const options *o, tally *t)
     bn_op op = bn_kernel_op(k);
     bn_format f = bn_kernel_format(k);
     bool matmul = op == BN_OP_GEMV || op == BN_OP_GEMM;
-    bool ternary = f != BN_FORMAT_A8 && f != BN_FORMAT_F16;
+    bool ternary = f != BN_FORMAT_A8 && f != BN_FORMAT_F16; /* and Q8: integer weights alike */
     unsigned lrs[4], nl = layouts(k, lrs);
     sizes ks = k_sizes(k, o->quick), ns = n_sizes(k);
     uint64_t seed = o->seed * 1000003u + bn_kernel_id(k) * 7919u;
@@ -275,10 +275,11 @@ static void kernel_cases(const bn_kernel *k, const options *o, tally *t)
         c.xpat = BN_PAT_RANDOM;
     }
 
-    /* 6. Weight quantisation and packing of extreme patterns. */
+    /* 6. Weight quantisation and packing of extreme patterns (Q8 also rounding ties). */
     if (ternary && (op == BN_OP_QUANT || op == BN_OP_PACK)) {
-        static const bn_pattern wp[] = {BN_PAT_PLUS, BN_PAT_MINUS, BN_PAT_ZERO, BN_PAT_ALT, BN_PAT_SPARSE};
-        for (unsigned wi = 0; wi < 5; wi++) {
+        static const bn_pattern wp[] = {BN_PAT_PLUS, BN_PAT_MINUS,  BN_PAT_ZERO,
+                                        BN_PAT_ALT,  BN_PAT_SPARSE, BN_PAT_TIES};
+        for (unsigned wi = 0; wi < (f == BN_FORMAT_Q8 ? 6u : 5u); wi++) {
             c.layout_rows = lrs[nl - 1], c.k = ks.v[wi % ks.count], c.m = 5, c.n = 1, c.r0 = 0, c.r1 = 5;
             c.wpat = wp[wi], c.pad = 0, c.seed = seed++;
             run_case(&c, t);
@@ -344,7 +345,7 @@ static bool cross_format_case(size_t m, size_t k, size_t n, uint64_t seed, char 
         bn_format f = kern ? kern->format : formats[i];
         const char *name = kern ? kern->name : bn_format_name(f);
         if (kern && ((kern->op != BN_OP_GEMV && kern->op != BN_OP_GEMM) || f == BN_FORMAT_F16 ||
-                     f == BN_FORMAT_F32 || !bn_kernel_usable(kern)))
+                     f == BN_FORMAT_F32 || f == BN_FORMAT_Q8 || !bn_kernel_usable(kern)))
             continue;
         if (k % format_k_align(f) || (kern && k % (kern->k_align ? kern->k_align : 1))) continue;
         unsigned lr = kern && kern->layout_rows ? kern->layout_rows : 1;

@@ -66,7 +66,8 @@ const char *bn_last_error(void);
 
 /* Storage formats.  The first four hold ternary weights; A8 is the int8 per-token
  * activation format; F16 is the IEEE half-precision format of the output head; F32 is
- * plain IEEE single precision (attention's float steps, in one canonical order). */
+ * plain IEEE single precision (attention's float steps, in one canonical order); Q8 is
+ * int8 weights with one f32 scale per row (the opt-in int8 output head). */
 typedef enum bn_format {
     BN_FORMAT_I2S = 0, /* 2 bits/weight, 128-weight groups, GGUF type 36 */
     BN_FORMAT_QK256 = 1, /* I2_S codes in 256-weight blocks, any K (padded) */
@@ -75,7 +76,8 @@ typedef enum bn_format {
     BN_FORMAT_A8 = 4, /* int8 activations, one f32 scale per token */
     BN_FORMAT_F16 = 5, /* half precision (output head) */
     BN_FORMAT_F32 = 6, /* single precision: attention's float GEMM and softmax */
-    BN_FORMAT_COUNT = 7
+    BN_FORMAT_Q8 = 7, /* int8 weights, one f32 scale per row (int8 output head) */
+    BN_FORMAT_COUNT = 8
 } bn_format;
 
 /* Operations a kernel can implement. */
@@ -176,13 +178,15 @@ unsigned bn_kernel_k_align(const bn_kernel *kernel);
 
 /* ---------------------------------------------------------------- data views */
 
-/* A ternary or F16 weight matrix as the kernels read it. */
+/* A ternary, F16 or Q8 weight matrix as the kernels read it. */
 typedef struct bn_weights {
     const void *data; /* start of the layout (row 0); for ternary formats followed by the
-                            32-byte tail of docs/formats.md only in the canonical layout */
+                            32-byte tail of docs/formats.md only in the canonical layout;
+                            Q8: rows x cols int8, then the rows f32 row scales at byte
+                            offset round_up(rows * cols, 64) (docs/formats.md, "Q8") */
     size_t rows; /* M, output features */
     size_t cols; /* K, input features */
-    float scale; /* ternary formats: the weight scale ws; F16: unused (1) */
+    float scale; /* ternary formats: the weight scale ws; F16, Q8: unused (1) */
     unsigned layout_rows; /* 1 = canonical layout; r > 1 = TL rows interleaved by r */
     bn_format format;
 } bn_weights;
@@ -198,7 +202,7 @@ typedef struct bn_act {
 } bn_act;
 
 /* Bytes of a weight matrix in `format` and layout (layout_rows as in bn_weights),
- * including the 32-byte scale tail.  BN_E_INVALID_ARGUMENT if cols breaks the format's
+ * including the 32-byte scale tail (ternary) or the row scales (Q8).  BN_E_INVALID_ARGUMENT if cols breaks the format's
  * alignment (I2S: K % 128; TL1: K % 4; TL2: K % 2). */
 bn_status bn_weights_bytes(bn_format format, size_t rows, size_t cols, unsigned layout_rows, size_t *bytes);
 /* Bytes of one token's lookup table for TL1/TL2 with `cols` inputs. */
@@ -230,12 +234,19 @@ bn_status bn_weights_unpack(const bn_kernel *kernel, const bn_weights *w, int8_t
 /* TL1/TL2: tables for n token rows of A8 codes. */
 bn_status bn_lut_build(const bn_kernel *kernel, size_t n, size_t cols, const int8_t *q, size_t q_stride,
                        uint8_t *lut, size_t lut_stride);
-/* y[r] for r in [r0, r1): one token.  r0 must be a multiple of the layout's row block. */
+/* y[r] for r in [r0, r1): one token.  r0 must be a multiple of the layout's row block.
+ * Ternary formats and Q8 (y[r] = ((float)sum_k q[r][k] * a[k] / s) * scale[r]). */
 bn_status bn_gemv(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, const bn_act *x,
                   float *y);
 /* y[t][r] (row t at byte offset t*y_stride) for t < n, r in [r0, r1). */
 bn_status bn_gemm(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, size_t n,
                   const bn_act *x, float *y, size_t y_stride);
+/* Q8: rows of cols floats (row r at byte offset r * w_stride, finite values) -> int8
+ * codes q[r * q_stride + c] and one scale per row, scale[r] = max|w[r]| / 127, by the
+ * rule of docs/formats.md ("Q8").  With q = data and scale = data + round_up(rows*cols,
+ * 64) it writes a whole Q8 matrix; row blocks can be quantised separately. */
+bn_status bn_q8_quantize(const bn_kernel *kernel, size_t rows, size_t cols, const float *w, size_t w_stride,
+                         int8_t *q, size_t q_stride, float *scale);
 /* F16 output head: y[r] = sum_k w[r][k] * x[k] for r in [r0, r1), f32 accumulation. */
 bn_status bn_f16_gemv(const bn_kernel *kernel, const bn_weights *w, size_t r0, size_t r1, const float *x,
                       float *y);
@@ -291,9 +302,15 @@ typedef struct bn_sampler bn_sampler;
 typedef struct bn_model_params {
     int kernel_format; /* BN_FORMAT_I2S, _QK256, _TL1, _TL2, or -1 = what dispatch prefers */
     int permissive; /* 0: strict validation (exact tensor sizes, code 3 is an error) */
+    int head_format; /* output head in memory: -1 = as stored (F16 for 2B4T, F32 for the
+                        TinyStories conversions), the stored format itself (BN_FORMAT_F16
+                        or BN_FORMAT_F32), or BN_FORMAT_Q8: converted to int8 with one
+                        f32 scale per row at load (half the F16 bytes per token; logits
+                        change, see docs/performance.md "Int8 output head").  Anything
+                        else is refused (BN_E_INVALID_ARGUMENT / BN_E_UNSUPPORTED). */
 } bn_model_params;
 
-/* Defaults: kernel_format -1 (auto), strict. */
+/* Defaults: kernel_format -1 (auto), strict, head_format -1 (as stored). */
 void bn_model_params_default(bn_model_params *params);
 /* Map, validate and prepare a GGUF model (params NULL = defaults). */
 bn_status bn_model_open(const char *path, const bn_model_params *params, bn_model **out);
@@ -306,6 +323,7 @@ typedef struct bn_model_info {
     bn_format format; /* kernel format of the ternary weights in memory */
     uint64_t file_bytes;
     const char *tokenizer_split; /* "llama-bpe", "default" or "spm" */
+    bn_format head_format; /* output head in memory: F16, F32 or Q8 */
     /* Bytes of the file mapping covered by 2 MiB pages (Linux smaps FilePmdMapped, read at
      * the call; 0 if unknown).  Decode is faster when this is most of the file: see
      * docs/performance.md, "Huge page mappings". */

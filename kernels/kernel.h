@@ -56,6 +56,13 @@ typedef void bn_gemv_fn(const bn_weights *restrict w, size_t r0, size_t r1, cons
 typedef void bn_gemm_fn(const bn_weights *restrict w, size_t r0, size_t r1, size_t n,
                         const bn_act *restrict x, float *restrict y, size_t y_stride);
 
+/* Q8 weight quantisation (docs/formats.md, "Q8"): m rows of k finite floats (row r at
+ * byte offset r * w_stride) -> int8 codes q[r * q_stride + c] and one f32 scale per row.
+ * Row by row, so blocks of rows can be quantised separately (the loader does, over the
+ * pool).  Q8 GEMV is a bn_gemv_fn: the int8 rows and their scales in one bn_weights. */
+typedef void bn_q8_quant_fn(size_t m, size_t k, const float *restrict w, size_t w_stride, int8_t *restrict q,
+                            size_t q_stride, float *restrict scale);
+
 /* F16 head: y[r] = sum_k f32(w[r][k]) * x[k], r in [r0, r1). */
 typedef void bn_f16_gemv_fn(const bn_weights *restrict w, size_t r0, size_t r1, const float *restrict x,
                             float *restrict y);
@@ -84,6 +91,7 @@ typedef union bn_kernel_fn {
     bn_gemv_fn *gemv;
     bn_gemm_fn *gemm;
     bn_f16_gemv_fn *f16_gemv;
+    bn_q8_quant_fn *q8_quant;
     bn_f32_gemm_fn *f32_gemm;
     bn_f32_softmax_fn *f32_softmax;
 } bn_kernel_fn;

@@ -7,7 +7,7 @@
  *
  *   symbol       bn_<fmt>_<op>[_<tile>]__<isa>[_<variant>]; the file kernels/<fmt>/<symbol
  *                without bn_>.c defines it (checked by `make lint`)
- *   fmt, op, isa lower-case tokens: i2s qk256 tl1 tl2 a8 f16 f32 / quant dequant pack unpack
+ *   fmt, op, isa lower-case tokens: i2s qk256 tl1 tl2 a8 f16 f32 q8 / quant dequant pack unpack
  *                lut gemv gemm softmax / scalar avx2 avx512 avx512vbmi neon neondot
  *   mr, nr, kr   register tile: weight rows x tokens per inner step, K per inner step
  *   layout_rows  row interleave of the weights the kernel reads (1 canonical, 0 any)
@@ -46,11 +46,15 @@
 #define BN_IF_neondot(...)
 #endif
 
-/* Function type and union member of (fmt, op): A8, F16 and F32 ops have their own types. */
+/* Function type and union member of (fmt, op): A8, F16 and F32 ops have their own types;
+ * Q8 has its own quant type and shares the ternary GEMV type (same arguments). */
 #define BN_FNTYPE(fmt, op) BN_FNTYPE_##fmt(op)
 #define BN_FNTYPE_a8(op) bn_a8_##op##_fn
 #define BN_FNTYPE_f16(op) bn_f16_##op##_fn
 #define BN_FNTYPE_f32(op) bn_f32_##op##_fn
+#define BN_FNTYPE_q8(op) BN_FNTYPE_q8_##op
+#define BN_FNTYPE_q8_quant bn_q8_quant_fn
+#define BN_FNTYPE_q8_gemv bn_gemv_fn
 #define BN_FNTYPE_i2s(op) bn_##op##_fn
 #define BN_FNTYPE_qk256(op) bn_##op##_fn
 #define BN_FNTYPE_tl1(op) bn_##op##_fn
@@ -59,6 +63,9 @@
 #define BN_FNFIELD_a8(op) a8_##op
 #define BN_FNFIELD_f16(op) f16_##op
 #define BN_FNFIELD_f32(op) f32_##op
+#define BN_FNFIELD_q8(op) BN_FNFIELD_q8_##op
+#define BN_FNFIELD_q8_quant q8_quant
+#define BN_FNFIELD_q8_gemv gemv
 #define BN_FNFIELD_i2s(op) op
 #define BN_FNFIELD_qk256(op) op
 #define BN_FNFIELD_tl1(op) op
@@ -72,6 +79,7 @@
 #define BN_FMT_a8 BN_FORMAT_A8
 #define BN_FMT_f16 BN_FORMAT_F16
 #define BN_FMT_f32 BN_FORMAT_F32
+#define BN_FMT_q8 BN_FORMAT_Q8
 #define BN_OPV_quant BN_OP_QUANT
 #define BN_OPV_dequant BN_OP_DEQUANT
 #define BN_OPV_pack BN_OP_PACK

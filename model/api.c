@@ -14,6 +14,7 @@ void bn_model_params_default(bn_model_params *p)
 {
     p->kernel_format = -1;
     p->permissive = 0;
+    p->head_format = -1;
 }
 
 bn_status bn_model_open(const char *path, const bn_model_params *params, bn_model **out)
@@ -31,6 +32,7 @@ bn_status bn_model_open(const char *path, const bn_model_params *params, bn_mode
     bn_load_options opt = bn_load_options_default();
     opt.mode = p.permissive ? BN_LOAD_PERMISSIVE : BN_LOAD_STRICT;
     opt.kernel_format = p.kernel_format;
+    opt.head_format = p.head_format;
     bn_model *m = NULL;
     bn_status st = bn_model_load(path, &opt, &m);
     if (st != BN_OK) return st;
@@ -78,6 +80,7 @@ bn_status bn_model_describe(const bn_model *m, bn_model_info *info)
     info->n_kv_heads = hp->n_kv_heads;
     info->ffn_dim = hp->ffn_dim;
     info->format = m->format;
+    info->head_format = m->head_format;
     info->file_bytes = bn_gguf_file_size(m->file);
     info->huge_mapped_bytes = bn_gguf_huge_mapped_bytes(m->file);
     info->tokenizer_split = m->vocab ? bn_vocab_split_name(m->vocab) : "";

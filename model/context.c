@@ -24,6 +24,8 @@ static bn_status select_kernels(const bn_model *m, bn_kernel_set *ks)
     if (st == BN_OK) st = bn_kernel_select(BN_FORMAT_F32, BN_OP_SOFTMAX, &ks->attn_softmax);
     if (st == BN_OK && m->output_type == BN_GGML_F16)
         st = bn_kernel_select(BN_FORMAT_F16, BN_OP_GEMV, &ks->head);
+    if (st == BN_OK && m->head_format == BN_FORMAT_Q8)
+        st = bn_kernel_select(BN_FORMAT_Q8, BN_OP_GEMV, &ks->head_q8);
     if (st != BN_OK) return st;
     /* The weights were packed for the layout dispatch selected at load time; a context
      * created after a re-configuration must still find kernels that read it. */
@@ -106,6 +108,7 @@ bn_status bn_context_new(const bn_model *m, const bn_context_params *params, bn_
         zalloc((size_t)c->n_threads * (hp->n_heads / hp->n_kv_heads) * c->n_ctx, sizeof(float), &failed);
     c->logits = zalloc(hp->vocab_size, sizeof(float), &failed);
     c->head_in = zalloc(dim, sizeof(float), &failed);
+    c->head_q = zalloc(dim, 1, &failed);
     c->act.q_stride = wide;
     c->act.q = zalloc(nb * wide, 1, &failed);
     c->act.scale = zalloc(nb, sizeof(float), &failed);
@@ -135,7 +138,7 @@ void bn_context_free(bn_context *c)
                        c->x,       c->q,       c->k,        c->v,        c->attn,
                        c->gate,    c->up,      c->scores,   c->logits,   c->head_in};
     for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++) free(floats[i]);
-    free(c->act.q), free(c->act.scale), free(c->act.qsum), free(c->act.lut);
+    free(c->act.q), free(c->act.scale), free(c->act.qsum), free(c->act.lut), free(c->head_q);
     free(c);
 }
 

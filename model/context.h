@@ -21,6 +21,7 @@ typedef struct bn_kernel_set {
     const bn_kernel *gemv; /* ternary, one token */
     const bn_kernel *gemm; /* ternary, several tokens */
     const bn_kernel *head; /* F16 output head GEMV (NULL for an F32 head) */
+    const bn_kernel *head_q8; /* Q8 output head GEMV (only when the model has a Q8 head) */
     const bn_kernel *attn_gemm; /* F32 GEMM: attention scores and outputs */
     const bn_kernel *attn_softmax; /* F32 softmax: attention weights */
 } bn_kernel_set;
@@ -69,6 +70,9 @@ struct bn_context {
     bn_act_buf act;
     float *logits; /* [vocab] for the last evaluated token */
     float *head_in; /* [dim], the final-normed last token */
+    int8_t *head_q; /* [dim], A8 codes of head_in (Q8 head) */
+    float head_scale; /* and their scale */
+    int32_t head_qsum; /* and code sum */
 
     bool profile; /* accumulate phase_ns (see bn_phase) */
     uint64_t phase_ns[BN_PHASE_COUNT];

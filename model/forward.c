@@ -7,7 +7,8 @@
  *               h += Wo A8(RMSNorm(a; attn_sub_norm))
  *               x = RMSNorm(h; ffn_norm) -> A8 once -> gate, up (ternary)
  *               h += Wdown A8(RMSNorm(act(gate) * up; ffn_sub_norm))
- *   logits = head . RMSNorm(h; output_norm)   (only for the tokens asked for)
+ *   logits = head . RMSNorm(h; output_norm)   (only for the tokens asked for; an int8 head
+ *                                              takes A8(RMSNorm(h)) through the Q8 GEMV)
  *
  * Every ternary matmul goes through dispatch (the kernels chosen in context.c), split over
  * the pool's threads by rows.  n == 1 (decode) uses the GEMV, n > 1 (prefill) the GEMM;
@@ -209,12 +210,21 @@ static bn_status layer_forward(bn_context *c, uint32_t l, size_t n, uint32_t pos
     return BN_OK;
 }
 
-/* logits = head . RMSNorm(h_i; output_norm) for one token row of h. */
-static bn_status head(bn_context *c, const float *h_row, float *logits)
+bn_status bn_forward_head(bn_context *c, bn_format head_format, float *logits)
 {
     const bn_model *m = c->model;
-    TIMED(c, BN_PHASE_NORM, bn_rmsnorm(h_row, m->output_norm, m->hp.dim, m->hp.norm_eps, c->head_in));
     bn_status st = BN_OK;
+    if (head_format == BN_FORMAT_Q8) { /* int8 head: A8 codes of the normed row, Q8 GEMV */
+        if (!c->kernels.head_q8)
+            return bn_fail(BN_E_INVALID_ARGUMENT, "the model was loaded without the q8 head (head_format)");
+        const size_t dim = m->hp.dim;
+        const bn_act x = {c->head_q, dim, &c->head_scale, &c->head_qsum, NULL, 0};
+        TIMED(c, BN_PHASE_HEAD,
+              st = bn_a8_quantize(c->kernels.a8_quant, 1, dim, c->head_in, dim * sizeof(float), c->head_q,
+                                  dim, &c->head_scale, &c->head_qsum);
+              if (st == BN_OK) st = bn_pool_gemv(c->pool, c->kernels.head_q8, &m->output_q8, &x, logits));
+        return st;
+    }
     if (m->output_type == BN_GGML_F16) {
         TIMED(c, BN_PHASE_HEAD,
               st = bn_pool_f16_gemv(c->pool, c->kernels.head, &m->output, c->head_in, logits));
@@ -230,6 +240,14 @@ static bn_status head(bn_context *c, const float *h_row, float *logits)
     }
     if (c->profile) c->phase_ns[BN_PHASE_HEAD] += bn_now_ns() - t0;
     return BN_OK;
+}
+
+/* logits = head . RMSNorm(h_i; output_norm) for one token row of h, with the model's head. */
+static bn_status head(bn_context *c, const float *h_row, float *logits)
+{
+    const bn_model *m = c->model;
+    TIMED(c, BN_PHASE_NORM, bn_rmsnorm(h_row, m->output_norm, m->hp.dim, m->hp.norm_eps, c->head_in));
+    return bn_forward_head(c, m->head_format, logits);
 }
 
 const char *bn_phase_name(bn_phase phase)

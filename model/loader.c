@@ -55,7 +55,7 @@ static void *arena_alloc(owned_list *o, size_t bytes)
 
 bn_load_options bn_load_options_default(void)
 {
-    bn_load_options o = {BN_LOAD_STRICT, -1, true, NULL, NULL};
+    bn_load_options o = {BN_LOAD_STRICT, -1, true, NULL, NULL, -1};
     return o;
 }
 
@@ -444,6 +444,7 @@ static bn_status load_all(bn_load_ctx *c)
     for (unsigned l = 0; l < m->hp.n_layers && st == BN_OK; l++) st = load_layer(&inv, l);
     if (st == BN_OK) st = report_leftovers(&inv);
     free(inv.used);
+    if (st == BN_OK) st = bn_load_head(c);
     return st;
 }
 

@@ -21,5 +21,8 @@ void *bn_load_alloc(bn_load_ctx *c, size_t bytes);
 /* Validate one ternary tensor ({K, M}, type I2_S / TQ2_0 / TQ1_0) and make it available as
  * c->target: zero copy where the bytes allow, converted through the kernels otherwise. */
 bn_status bn_load_ternary(bn_load_ctx *c, const bn_gguf_tensor *t, bn_weights *out);
+/* The output head in c->opt.head_format (model/loader_head.c): as stored, or converted to
+ * Q8 (m->output_q8).  Sets m->head_format; refuses any other format. */
+bn_status bn_load_head(bn_load_ctx *c);
 
 #endif /* BN_MODEL_LOADER_INTERNAL_H */

@@ -45,6 +45,7 @@ typedef struct bn_load_options {
     bool prefault; /* touch/advise the mapping so the first token takes no faults */
     void (*warn)(void *ctx, const char *message); /* NULL: warnings go to stderr */
     void *warn_ctx;
+    int head_format; /* -1 or the stored head's format: as stored; BN_FORMAT_Q8: int8 head */
 } bn_load_options;
 
 struct bn_model {
@@ -59,6 +60,10 @@ struct bn_model {
     bn_weights output; /* output head [vocab][dim]; tied models alias token_embd */
     uint32_t output_type; /* BN_GGML_F16 or BN_GGML_F32 */
     bool output_tied;
+    bn_format head_format; /* the head the forward pass uses: F16 or F32 (`output` as
+                              stored) or Q8 (`output_q8`, converted at load) */
+    bn_weights output_q8; /* Q8 head (format BN_FORMAT_Q8, owned), when head_format is Q8 */
+    double head_convert_seconds; /* wall time of the Q8 conversion at load (0 if none) */
     const float *output_norm;
     struct bn_vocab *vocab; /* the tokenizer, built by bn_model_open */
     void *owned; /* buffers the loader allocated (converted weights) */

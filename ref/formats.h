@@ -74,6 +74,14 @@ static inline size_t bn_tl2_data_bytes(size_t m, size_t k, size_t lr)
     return bn_tl2_tail_plane(m, k, lr) + bn_layout_rows_stored(m, lr) * bn_tl2_tail_row_bytes(k);
 }
 
+/* ---- Q8: rows x K int8 (row-major, no padding), then one f32 scale per row at the
+ *      next multiple of 64 bytes (docs/formats.md, "Q8"). */
+#define BN_Q8_SCALE_ALIGN 64u
+/* Largest K: |sum of K products| <= 127 * 128 * K stays an exact int32. */
+#define BN_Q8_MAX_K 65536u
+static inline size_t bn_q8_scales_offset(size_t m, size_t k) { return bn_round_up(m * k, BN_Q8_SCALE_ALIGN); }
+static inline size_t bn_q8_bytes(size_t m, size_t k) { return bn_q8_scales_offset(m, k) + 4 * m; }
+
 /* Offset of byte column c of row r in a plane whose rows have `row_bytes` bytes, in a
  * layout with interleave lr (lr == 1: plain row-major). */
 static inline size_t bn_plane_offset(size_t r, size_t c, size_t row_bytes, size_t lr)

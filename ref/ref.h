@@ -64,6 +64,12 @@ bn_f16_gemv_fn bn_f16_gemv_exact__ref; /* summed in double: for accuracy checks 
 float bn_f16_to_f32__ref(uint16_t h);
 uint16_t bn_f32_to_f16__ref(float f);
 
+/* Q8 (ref/q8.c): int8 weights, one f32 scale per row (the int8 output head). */
+bn_q8_quant_fn bn_q8_quant__ref;
+bn_gemv_fn bn_q8_gemv__ref;
+/* y = ((float)acc / s) * row_scale, f32 ops in this order, no FMA. */
+float bn_q8_epilogue__ref(int32_t acc, float s, float row_scale);
+
 /* F32 (ref/f32.c): attention's float steps in one canonical order. */
 bn_f32_gemm_fn bn_f32_gemm__ref;
 bn_f32_softmax_fn bn_f32_softmax__ref;

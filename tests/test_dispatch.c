@@ -57,6 +57,9 @@ Test(dispatch, names_of_formats_ops_isas)
     for (int o = 0; o < BN_OP_COUNT; o++) cr_expect_eq(bn_op_from_name(bn_op_name((bn_op)o)), o);
     for (int i = 0; i < BN_ISA_COUNT; i++) cr_expect_eq(bn_isa_from_name(bn_isa_name((bn_isa)i)), i);
     cr_expect_eq(bn_format_from_name("i2_s"), -1);
+    cr_expect_eq(BN_FORMAT_COUNT, 8); /* ... BN_FORMAT_F32 = 6, BN_FORMAT_Q8 = 7 */
+    cr_expect_str_eq(bn_format_name(BN_FORMAT_Q8), "q8");
+    cr_expect_str_eq(bn_format_name(BN_FORMAT_COUNT), "?");
     cr_expect_eq(bn_op_from_name(NULL), -1);
     cr_expect_str_eq(bn_isa_name(BN_ISA_COUNT), "?");
     cr_expect_str_eq(bn_format_name((bn_format)99), "?");

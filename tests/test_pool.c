@@ -221,12 +221,20 @@ static void make_problem(const bn_kernel *k, size_t m, size_t kk, size_t n, prob
     }
     size_t bytes;
     cr_assert_eq(bn_weights_bytes(f, m, kk, lr, &bytes), BN_OK);
-    int8_t *t = malloc(m * kk);
-    for (size_t i = 0; i < m * kk; i++) t[i] = (int8_t)((int)bn_rng_below(&rng, 3) - 1);
     p->data = malloc(bytes);
-    bn_ref_twin(f, BN_OP_PACK).pack(m, kk, t, kk, 0.75f, lr, p->data);
-    free(t);
-    p->w = (bn_weights){p->data, m, kk, 0.75f, lr, f};
+    if (f == BN_FORMAT_Q8) { /* int8 head: random rows quantised by the reference */
+        float *rows = malloc(m * kk * sizeof(float));
+        for (size_t i = 0; i < m * kk; i++) rows[i] = bn_rng_float(&rng);
+        bn_q8_quant__ref(m, kk, rows, kk * sizeof(float), (int8_t *)p->data, kk,
+                         (float *)(p->data + bn_q8_scales_offset(m, kk)));
+        free(rows);
+    } else {
+        int8_t *t = malloc(m * kk);
+        for (size_t i = 0; i < m * kk; i++) t[i] = (int8_t)((int)bn_rng_below(&rng, 3) - 1);
+        bn_ref_twin(f, BN_OP_PACK).pack(m, kk, t, kk, 0.75f, lr, p->data);
+        free(t);
+    }
+    p->w = (bn_weights){p->data, m, kk, f == BN_FORMAT_Q8 ? 1.0f : 0.75f, lr, f};
     p->q = malloc(n * kk);
     p->scale = malloc(n * sizeof(float));
     p->qsum = calloc(n, sizeof(int32_t));

@@ -183,6 +183,33 @@ Test(receipts_inference, kernels_must_exist_and_run)
     json_decref(r);
 }
 
+/* R-INF-COMPUTE for the head: output_head names the head that ran.  Entry 3 of the
+ * hand-built receipt is the F16 GEMV. */
+Test(receipts_inference, output_head_must_be_the_head_that_ran)
+{
+    json_t *r = load(INFERENCE_RECEIPT); /* claims the int8 head, but the F16 head ran */
+    json_t *inf = json_object_get(r, "inference");
+    json_object_set_new(inf, "output_head", json_string("q8"));
+    expect(r, NULL, "R-INF-COMPUTE", "output_head is q8 but no q8 GEMV was called");
+    expect(r, NULL, "R-INF-COMPUTE", "output_head is q8 but an f16 GEMV was called");
+    json_decref(r);
+
+    r = load(INFERENCE_RECEIPT); /* the int8 head ran and is claimed: honest */
+    inf = json_object_get(r, "inference");
+    json_t *e = kernel_entry(r, 3);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "format")), "f16");
+    json_object_set_new(e, "format", json_string("q8"));
+    json_object_set_new(e, "kernel", json_string("bn_q8_gemv_1x4__scalar"));
+    json_object_set_new(inf, "output_head", json_string("q8"));
+    expect(r, NULL, NULL, NULL);
+    json_object_set_new(inf, "output_head", json_string("f16")); /* ... but claimed as F16 */
+    expect(r, NULL, "R-INF-COMPUTE", "output_head is f16 but no f16 GEMV was called");
+    expect(r, NULL, "R-INF-COMPUTE", "output_head is f16 but a q8 GEMV was called");
+    json_object_set_new(inf, "output_head", json_string("int4")); /* a head format that does not exist */
+    expect(r, NULL, "R-SCHEMA", NULL);
+    json_decref(r);
+}
+
 /* The recorded machine (scalar-only in the hand-built receipt) as a full AVX-512 one, with
  * its kernels set to what dispatch picks there, so the receipt is honest. */
 static json_t *avx512_receipt(bn_resolution *res)

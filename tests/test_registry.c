@@ -163,6 +163,15 @@ Test(registry, lookups_and_selection)
             cr_expect(bn_kernel_format(k) == (bn_format)f && bn_kernel_op(k) == (bn_op)op);
             cr_expect(bn_kernel_usable(k));
         }
+    /* Q8 (the int8 head) has exactly quant and gemv, as the loader and the forward pass use */
+    for (int op = 0; op < BN_OP_COUNT; op++)
+        cr_expect_eq(bn_format_has_op(BN_FORMAT_Q8, (bn_op)op), op == BN_OP_QUANT || op == BN_OP_GEMV,
+                     "q8 %s", bn_op_name(op));
+    cr_expect_eq(bn_kernel_select(BN_FORMAT_Q8, BN_OP_GEMM, &k), BN_E_NOT_FOUND);
+    size_t q8_bytes;
+    cr_expect_eq(bn_weights_bytes(BN_FORMAT_Q8, 3, 5, 1, &q8_bytes), BN_OK);
+    cr_expect_eq(q8_bytes, 64 + 3 * 4, "15 codes, padding to 64, three row scales");
+    cr_expect_eq(bn_weights_bytes(BN_FORMAT_Q8, 3, 5, 2, &q8_bytes), BN_E_INVALID_ARGUMENT);
     cr_expect_eq(bn_kernel_select(BN_FORMAT_I2S, BN_OP_LUT, &k), BN_E_NOT_FOUND);
     cr_expect(strstr(bn_last_error(), "i2s has no op lut") != NULL, "%s", bn_last_error());
     cr_expect_eq(bn_kernel_select(BN_FORMAT_COUNT, BN_OP_GEMV, &k), BN_E_INVALID_ARGUMENT);

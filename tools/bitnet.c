@@ -27,7 +27,7 @@ static const subcommand subcommands[] = {
      "inspect FILE [--json]      metadata, tensors and validation verdict of a GGUF file"},
     {"gen", bn_cli_gen, "gen tiny|2b4t OUT [...]      generate a synthetic model (see `bitnet gen --help`)"},
     {"load", bn_cli_load,
-     "load FILE [--repeat N] [--format F] [--permissive] [--reread]   time loading a model"},
+     "load FILE [--repeat N] [--format F] [--head H] [--permissive] [--reread]   time loading a model"},
     {"convert", bn_cli_convert, "convert tinystories CKPT TOKENIZER OUT   a TinyStories checkpoint to GGUF"},
 };
 

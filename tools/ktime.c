@@ -4,7 +4,7 @@
  *
  *   ktime KERNEL M K [N] [--reps R] [--threads T] [--set MiB] [--bw]
  *
- * Times a GEMV/GEMM (ternary or F16) on M x K weights with N tokens, or an A8 quant of N
+ * Times a GEMV/GEMM (ternary, F16 or Q8) on M x K weights with N tokens, or an A8 quant of N
  * rows of K floats.  The weights are replicated into a working set of --set MiB (default
  * 1024, far larger than the caches) and each repetition reads the next copy, so the
  * weights come from DRAM; --set 0 keeps one copy (cache-resident).  With --threads 2 the
@@ -125,7 +125,8 @@ int main(int argc, char **argv)
                          ? k->op == BN_OP_QUANT
                          : matmul && k->format != BN_FORMAT_TL1 && k->format != BN_FORMAT_TL2;
     if (!supported)
-        return fprintf(stderr, "ktime: %s: only A8 quant and I2S/QK256/F16 GEMV/GEMM are timed\n", k->name),
+        return fprintf(stderr, "ktime: %s: only A8 quant and I2S/QK256/F16/Q8 GEMV/GEMM are timed\n",
+                       k->name),
                2;
     if (k->op == BN_OP_GEMV && n != 1)
         return fprintf(stderr, "ktime: %s is a GEMV: N must be 1\n", k->name), 2;
@@ -168,8 +169,14 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < bytes; i++) set[i] = (uint8_t)bn_rng_next(&rng);
     if (k->format == BN_FORMAT_F16) /* finite halves: clear the top exponent bit */
         for (size_t i = 1; i < bytes; i += 2) set[i] &= 0xBF;
+    if (k->format == BN_FORMAT_Q8) { /* valid codes (no -128), row scales 1/127 */
+        for (size_t i = 0; i < m * kk; i++) set[i] = set[i] == 0x80 ? 0x81 : set[i];
+        for (size_t r = 0; r < m; r++) ((float *)(set + bn_q8_scales_offset(m, kk)))[r] = 1.0f / 127.0f;
+    }
     for (size_t c = 1; c < copies; c++) memcpy(set + c * stride, set, bytes);
-    wbytes = (double)(bytes - (k->format == BN_FORMAT_F16 ? 0 : BN_TAIL_BYTES));
+    wbytes = k->format == BN_FORMAT_F16  ? (double)bytes
+             : k->format == BN_FORMAT_Q8 ? (double)m * (double)(kk + 4) /* codes and row scales */
+                                         : (double)(bytes - BN_TAIL_BYTES);
     if (bw) read_bandwidth(set, stride, copies, bytes, reps);
 
     pthread_t th;

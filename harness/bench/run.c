@@ -65,6 +65,17 @@ static bool build_weights(weight_set *ws, const bench_machine *mc, bn_format f, 
         /* Halves in +-[0.5, 1): sign random, exponent 14, mantissa random. */
         uint16_t *h = (uint16_t *)ws->base;
         for (size_t i = 0; i < m * k; i++) h[i] = (uint16_t)((bn_rng_next(&rng) & 0x83FFu) | 0x3800u);
+    } else if (f == BN_FORMAT_Q8) {
+        /* Codes uniform in [-127, 127] (eight per random draw), row scales ~ 1/127. */
+        int8_t *q = (int8_t *)ws->base;
+        for (size_t i = 0; i < m * k; i += 8) {
+            uint64_t r = bn_rng_next(&rng);
+            for (size_t j = 0; j < 8 && i + j < m * k; j++, r >>= 8)
+                q[i + j] = (int8_t)((int)(r % 255) - 127);
+        }
+        float *scale = (float *)(ws->base + bn_q8_scales_offset(m, k));
+        for (size_t r = 0; r < m; r++) scale[r] = (1.0f + 0.5f * bn_rng_float(&rng)) / 127.0f;
+        ws->scale = 1.0f;
     } else {
         int8_t *t = malloc(m * k);
         if (!t) return false;
@@ -376,7 +387,7 @@ static unsigned run_matmuls(const bench_options *o, const bench_machine *mc, con
 {
     unsigned failures = 0;
     size_t max_n = 1; /* token rows of activations and outputs: GEMM batches */
-    for (size_t i = 0; f != BN_FORMAT_F16 && i < o->token_counts; i++)
+    for (size_t i = 0; f != BN_FORMAT_F16 && f != BN_FORMAT_Q8 && i < o->token_counts; i++)
         if (o->tokens[i] > max_n) max_n = o->tokens[i];
     weight_set ws = {0};
     act_set acts = {0};
@@ -454,8 +465,9 @@ unsigned bench_shape_run(const bench_options *o, const bench_machine *mc, const 
                          bool with_activation_ops, bench_results *out)
 {
     unsigned failures = 0;
-    if (shape->f16) {
+    if (shape->f16) { /* the output head: as stored (F16) and as the int8 head (Q8) */
         failures += run_matmuls(o, mc, shape, BN_FORMAT_F16, out);
+        failures += run_matmuls(o, mc, shape, BN_FORMAT_Q8, out);
     } else {
         static const bn_format ternary[] = {BN_FORMAT_I2S, BN_FORMAT_QK256, BN_FORMAT_TL1, BN_FORMAT_TL2};
         for (size_t i = 0; i < 4; i++) failures += run_matmuls(o, mc, shape, ternary[i], out);

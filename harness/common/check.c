@@ -133,6 +133,38 @@ static int8_t *make_ternary(const bn_case *c, bn_rng *rng)
     return t;
 }
 
+/* Q8 code of a pattern: +-127 extremes (the codes are symmetric, -128 is never written),
+ * uniform random codes, or (CODE3, CODE3_ALL: the ternary "invalid" patterns) every
+ * valid code / all -127. */
+static int8_t q8_code_value(bn_pattern p, bn_rng *rng, size_t i)
+{
+    switch (p) {
+    case BN_PAT_PLUS: return 127;
+    case BN_PAT_MINUS:
+    case BN_PAT_CODE3_ALL: return -127;
+    case BN_PAT_ZERO: return 0;
+    case BN_PAT_ALT: return (i % 2) ? -127 : 127;
+    case BN_PAT_SPARSE: return bn_rng_below(rng, 16) == 0 ? (bn_rng_below(rng, 2) ? 127 : -127) : 0;
+    default: return (int8_t)((int)bn_rng_below(rng, 255) - 127);
+    }
+}
+
+/* A Q8 matrix: codes by pattern with every fifth row all zero (scale 0, as quant writes
+ * for a zero row) in the random patterns, then the row scales at their offset. */
+static void make_q8(const bn_case *c, bn_rng *rng, uint8_t *w)
+{
+    const bool random = c->wpat == BN_PAT_RANDOM || c->wpat == BN_PAT_CODE3;
+    uint8_t *scales = w + bn_q8_scales_offset(c->m, c->k);
+    for (size_t r = 0; r < c->m; r++) {
+        const bool zero_row = random && r % 5 == 3;
+        for (size_t i = 0; i < c->k; i++)
+            w[r * c->k + i] = (uint8_t)(zero_row ? 0 : q8_code_value(c->wpat, rng, r * c->k + i));
+        const float rs = zero_row ? 0.0f : random_scale(rng) / 127.0f;
+        memcpy(scales + 4 * r, &rs, sizeof rs);
+    }
+    for (size_t i = c->m * c->k; i < bn_q8_scales_offset(c->m, c->k); i++) w[i] = (uint8_t)bn_rng_next(rng);
+}
+
 /* A weight buffer in the case's format and layout: packed by the twin from a ternary
  * matrix, or raw random bytes for the CODE3 pattern (invalid codes included), with the
  * QK256 padding poisoned so a kernel that lets padding count fails; CODE3_ALL fills every
@@ -143,6 +175,11 @@ static uint8_t *make_weights(const bn_case *c, bn_rng *rng, size_t *bytes, float
     if (bn_weights_bytes(f, c->m, c->k, c->layout_rows, bytes) != BN_OK) return NULL;
     uint8_t *w = bn_guarded_alloc(*bytes);
     *ws = random_scale(rng);
+    if (f == BN_FORMAT_Q8) {
+        make_q8(c, rng, w);
+        *ws = 1.0f;
+        return w;
+    }
     if (c->wpat == BN_PAT_CODE3 || c->wpat == BN_PAT_CODE3_ALL) {
         for (size_t i = 0; i < *bytes; i++) w[i] = c->wpat == BN_PAT_CODE3 ? (uint8_t)bn_rng_next(rng) : 0xFF;
         bn_tail_store(w + *bytes - BN_TAIL_BYTES, *ws);
@@ -295,6 +332,45 @@ static bool check_weight_quant(const bn_case *c, bn_rng *rng, char *why, size_t 
     bool ok = st == BN_OK ? compare_bytes(out[0], out[1], bytes, "quant output", why, ws)
                           : fail(why, ws, "call failed: %s", bn_last_error());
     bn_guarded_free(w), bn_guarded_free(out[0]), bn_guarded_free(out[1]);
+    return ok;
+}
+
+/* Q8 quant: rows over many binades (some all zero, some subnormal so that max/127
+ * underflows to a zero scale), exact rounding ties (TIES: amax 127 gives scale 1, so
+ * j + 0.5 is a tie), extremes; codes and scales compared bit for bit, strided rows. */
+static bool check_q8_quant(const bn_case *c, bn_rng *rng, char *why, size_t ws)
+{
+    const size_t stride = c->k + (c->pad + 3) / 4, qs = c->k + c->pad;
+    float *w = bn_guarded_alloc(c->m * stride * sizeof(float));
+    for (size_t r = 0; r < c->m; r++) {
+        const float mag = c->wpat == BN_PAT_SPARSE && r % 2 ? 0x1p-140f : random_scale(rng);
+        for (size_t i = 0; i < stride; i++) {
+            float v;
+            if (c->wpat == BN_PAT_TIES)
+                v = i == 0 ? 127.0f : (float)((int)bn_rng_below(rng, 254) - 127) + 0.5f;
+            else if (c->wpat == BN_PAT_ZERO || (c->wpat == BN_PAT_RANDOM && r % 5 == 3))
+                v = 0.0f;
+            else if (c->wpat == BN_PAT_PLUS || c->wpat == BN_PAT_MINUS)
+                v = c->wpat == BN_PAT_PLUS ? mag : -mag;
+            else if (c->wpat == BN_PAT_ALT)
+                v = i % 2 ? -mag : mag;
+            else
+                v = mag * bn_rng_float(rng);
+            w[r * stride + i] = v;
+        }
+    }
+    int8_t *q[2] = {bn_guarded_alloc(c->m * qs), bn_guarded_alloc(c->m * qs)};
+    float *sc[2] = {bn_guarded_alloc(c->m * 4), bn_guarded_alloc(c->m * 4)};
+    fill(q[0], c->m * qs, 0xA5), fill(q[1], c->m * qs, 0xA5);
+    bn_status st = bn_q8_quantize(c->kernel, c->m, c->k, w, stride * 4, q[0], qs, sc[0]);
+    bn_q8_quant__ref(c->m, c->k, w, stride * 4, q[1], qs, sc[1]);
+    bool ok = st == BN_OK ? compare_bytes((uint8_t *)sc[0], (uint8_t *)sc[1], c->m * 4, "row scales", why, ws)
+                          : fail(why, ws, "call failed: %s", bn_last_error());
+    if (ok) ok = compare_bytes((uint8_t *)q[0], (uint8_t *)q[1], c->m * qs, "codes", why, ws);
+    for (size_t i = 0; ok && i < c->m * qs; i++)
+        if (q[1][i] == -128) ok = fail(why, ws, "the reference wrote code -128 at %zu", i);
+    bn_guarded_free(w);
+    for (int i = 0; i < 2; i++) bn_guarded_free(q[i]), bn_guarded_free(sc[i]);
     return ok;
 }
 
@@ -481,8 +557,9 @@ bool bn_case_check(const bn_case *c, char *why, size_t why_size)
     if (f == BN_FORMAT_F32) return bn_f32_case_check(c, &rng, why, why_size);
     switch (bn_kernel_op(c->kernel)) {
     case BN_OP_QUANT:
-        return f == BN_FORMAT_A8 ? check_a8_quant(c, &rng, why, why_size)
-                                 : check_weight_quant(c, &rng, why, why_size);
+        return f == BN_FORMAT_A8   ? check_a8_quant(c, &rng, why, why_size)
+               : f == BN_FORMAT_Q8 ? check_q8_quant(c, &rng, why, why_size)
+                                   : check_weight_quant(c, &rng, why, why_size);
     case BN_OP_DEQUANT: return check_dequant(c, &rng, why, why_size);
     case BN_OP_PACK: return check_pack(c, &rng, why, why_size);
     case BN_OP_UNPACK: return check_unpack(c, &rng, why, why_size);

@@ -18,6 +18,8 @@ static const bn_kernel_fn twins[BN_FORMAT_COUNT][BN_OP_COUNT] = {
     [BN_FORMAT_F16] = {[BN_OP_GEMV] = {.f16_gemv = bn_f16_gemv__ref}},
     [BN_FORMAT_F32] = {[BN_OP_GEMM] = {.f32_gemm = bn_f32_gemm__ref},
                        [BN_OP_SOFTMAX] = {.f32_softmax = bn_f32_softmax__ref}},
+    [BN_FORMAT_Q8] =
+        {[BN_OP_QUANT] = {.q8_quant = bn_q8_quant__ref}, [BN_OP_GEMV] = {.gemv = bn_q8_gemv__ref}},
 };
 
 bn_kernel_fn bn_ref_twin(bn_format fmt, bn_op op)

@@ -350,7 +350,7 @@ static void check_inference_kernels(bn_verifier *v, const json_t *inf)
 {
     const json_t *kernels = get(inf, "kernels");
     const char *model_format = str(inf, "kernel_format");
-    bool format_used = false, head_used = false;
+    bool format_used = false, f16_head_used = false, q8_head_used = false;
     char where[64];
     for (size_t i = 0; i < json_array_size(kernels); i++) {
         const json_t *e = json_array_get(kernels, i);
@@ -363,7 +363,9 @@ static void check_inference_kernels(bn_verifier *v, const json_t *inf)
         else if (strcmp(format, model_format) == 0 && (strcmp(op, "gemv") == 0 || strcmp(op, "gemm") == 0))
             format_used = true;
         else if (strcmp(format, "f16") == 0 && strcmp(op, "gemv") == 0)
-            head_used = true;
+            f16_head_used = true;
+        else if (strcmp(format, "q8") == 0 && strcmp(op, "gemv") == 0)
+            q8_head_used = true;
         for (size_t j = 0; j < i; j++) {
             const json_t *o = json_array_get(kernels, j);
             if (strcmp(str(o, "kernel"), name) == 0 && strcmp(str(o, "format"), format) == 0 &&
@@ -389,9 +391,23 @@ static void check_inference_kernels(bn_verifier *v, const json_t *inf)
     if (!format_used)
         bn_verify_broken(v, "R-INF-COMPUTE",
                          "inference.kernels: no GEMV or GEMM of kernel_format '%s' was called", model_format);
-    if (strcmp(str(inf, "output_head"), "f16") == 0 && !head_used)
+    /* The head claimed is the head that ran: f16 needs an F16 GEMV call, q8 a Q8 GEMV call
+     * (an int8 head must not hide behind the F16 kernels, nor the reverse). */
+    const char *head = str(inf, "output_head");
+    if (strcmp(head, "f16") == 0 && !f16_head_used)
         bn_verify_broken(v, "R-INF-COMPUTE",
                          "inference.kernels: output_head is f16 but no f16 GEMV was called");
+    if (strcmp(head, "q8") == 0 && !q8_head_used)
+        bn_verify_broken(v, "R-INF-COMPUTE",
+                         "inference.kernels: output_head is q8 but no q8 GEMV was called");
+    if (strcmp(head, "q8") == 0 && f16_head_used)
+        bn_verify_broken(
+            v, "R-INF-COMPUTE",
+            "inference.kernels: output_head is q8 but an f16 GEMV was called (the F16 head ran)");
+    if (strcmp(head, "f16") == 0 && q8_head_used)
+        bn_verify_broken(
+            v, "R-INF-COMPUTE",
+            "inference.kernels: output_head is f16 but a q8 GEMV was called (the int8 head ran)");
 }
 
 /* Mean and sample standard deviation (n - 1; 0 for one repetition) of tokens / seconds[i]. */

@@ -6,7 +6,8 @@
  * count calls while counting is on, then forward to glibc.  It loads each model given on
  * the command line, warms up (BOS and a few decode steps), turns counting on, decodes
  * 64 tokens with bn_eval + the sampler and 32 more through bn_generate, and fails if any
- * allocation happened.  Not built with sanitizers (they replace malloc themselves).
+ * allocation happened; each model twice, with its stored head and with the int8 head
+ * (head_format q8).  Not built with sanitizers (they replace malloc themselves).
  *
  *   alloc-count MODEL.gguf...
  */
@@ -70,13 +71,16 @@ static int ignore(void *user, int32_t token, const char *text, size_t len)
     return 0;
 }
 
-static int check(const char *path)
+static int check(const char *path, int head_format)
 {
     bn_model *m = NULL;
     bn_context *c = NULL;
     bn_sampler *s = NULL;
     bn_context_params cp = {128, 32, 0};
-    bn_status st = bn_model_open(path, NULL, &m);
+    bn_model_params mp;
+    bn_model_params_default(&mp);
+    mp.head_format = head_format;
+    bn_status st = bn_model_open(path, &mp, &m);
     if (st == BN_OK) st = bn_context_new(m, &cp, &c);
     if (st == BN_OK) st = bn_sampler_new(bn_model_vocab_size(m), NULL, &s);
     if (st != BN_OK) {
@@ -102,7 +106,8 @@ static int check(const char *path)
     atomic_store(&counting, 0);
     long total = atomic_load(&allocations);
     atomic_store(&allocations, 0);
-    printf("alloc-count: %s: %ld allocations in 64 decode steps, %ld in 32 generated tokens\n", path, in_eval,
+    printf("alloc-count: %s (head %s): %ld allocations in 64 decode steps, %ld in 32 generated tokens\n",
+           path, head_format < 0 ? "as stored" : bn_format_name((bn_format)head_format), in_eval,
            total - in_eval);
     free(logits);
     bn_sampler_free(s);
@@ -123,8 +128,10 @@ int main(int argc, char **argv)
     }
     int status = 0;
     for (int i = 1; i < argc; i++) {
-        int r = check(argv[i]);
-        if (r > status) status = r;
+        for (int q8 = 0; q8 < 2; q8++) {
+            int r = check(argv[i], q8 ? BN_FORMAT_Q8 : -1);
+            if (r > status) status = r;
+        }
     }
     return status;
 }

@@ -100,7 +100,11 @@ static void model_costs(const bn_model *m, double *bytes_per_token, double *macs
         }
     }
     const double elem = m->output_type == BN_GGML_F16 ? 2.0 : 4.0;
-    bytes += (double)m->output.rows * (double)m->output.cols * elem + (double)m->hp.dim * elem;
+    const double rows = (double)m->output.rows, cols = (double)m->output.cols;
+    /* the head the forward pass reads: as stored, or Q8 (int8 codes and one f32 scale per
+     * row); the embedding row is read from the stored tensor either way */
+    bytes += (m->head_format == BN_FORMAT_Q8 ? rows * (cols + 4.0) : rows * cols * elem) +
+             (double)m->hp.dim * elem;
     *bytes_per_token = bytes;
     *macs_per_token = macs;
 }
@@ -254,13 +258,12 @@ static bn_status write_receipt(const char *path, const bn_cli_options *o, const 
         any_decode |= tests[i].decode;
         any_prefill |= !tests[i].decode;
     }
-    json_t *inf =
-        json_pack("{s:{s:s, s:I, s:s, s:s, s:s}, s:s, s:s, s:i, s:s, s:o, s:o, s:I, s:f}", "model", "path",
-                  o->model, "bytes", (json_int_t)file_bytes, "sha256", hex, "architecture", info.architecture,
-                  "name", info.name, "kernel_format", bn_format_name(info.format), "output_head",
-                  s->model->output_type == BN_GGML_F16 ? "f16" : "f32", "threads", (int)threads,
-                  "tokenizer_split", info.tokenizer_split, "kernels", kernels, "phases", phases,
-                  "peak_rss_bytes", (json_int_t)peak_rss(), "load_seconds", s->load_seconds);
+    json_t *inf = json_pack(
+        "{s:{s:s, s:I, s:s, s:s, s:s}, s:s, s:s, s:i, s:s, s:o, s:o, s:I, s:f}", "model", "path", o->model,
+        "bytes", (json_int_t)file_bytes, "sha256", hex, "architecture", info.architecture, "name", info.name,
+        "kernel_format", bn_format_name(info.format), "output_head", bn_format_name(info.head_format),
+        "threads", (int)threads, "tokenizer_split", info.tokenizer_split, "kernels", kernels, "phases",
+        phases, "peak_rss_bytes", (json_int_t)peak_rss(), "load_seconds", s->load_seconds);
     if (any_decode)
         json_object_set_new(inf, "roofline",
                             json_pack("{s:f, s:f, s:f}", "read_gbps", lim->read_gbps, "bytes_per_token",

@@ -17,6 +17,8 @@ static const flag flags[] = {
     {"-m", "--model", BN_CLI_MODEL, "FILE", "GGUF model (or vocabulary for tokenize)"},
     {"--kernel-format", NULL, BN_CLI_MODEL, "F", "weight format in memory: i2s, qk256, tl1, tl2, auto"},
     {"--permissive", NULL, BN_CLI_MODEL, NULL, "accept small tensor-size deviations with a warning"},
+    {"--head", NULL, BN_CLI_MODEL, "F",
+     "output head in memory: f16/f32 (as stored) or q8 (int8, converted at load)"},
     {"-p", "--prompt", BN_CLI_PROMPT, "TEXT", "prompt"},
     {"-f", "--file", BN_CLI_PROMPT, "FILE", "prompt from a file"},
     {"-n", "--n-predict", BN_CLI_SAMPLING, "N", "tokens to generate (-1: until end of generation)"},
@@ -118,6 +120,14 @@ bool bn_cli_parse(int argc, char **argv, unsigned groups, const char *cmd, bn_cl
             else {
                 fprintf(stderr, "bitnet %s: --kernel-format must be i2s, qk256, tl1, tl2 or auto, got '%s'\n",
                         cmd, v);
+                ok = false;
+            }
+        } else if (!strcmp(n, "--head")) {
+            int fmt = bn_format_from_name(v);
+            if (fmt == BN_FORMAT_F16 || fmt == BN_FORMAT_F32 || fmt == BN_FORMAT_Q8)
+                o->model_params.head_format = fmt; /* the loader refuses f16/f32 unless stored so */
+            else {
+                fprintf(stderr, "bitnet %s: --head must be f16, f32 or q8, got '%s'\n", cmd, v);
                 ok = false;
             }
         } else if (!strcmp(n, "--permissive"))

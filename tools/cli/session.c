@@ -37,6 +37,10 @@ bool bn_session_open(const char *cmd, const bn_cli_options *o, bool need_sampler
         char buf[8192];
         bn_dispatch_describe(buf, sizeof buf);
         fputs(buf, stderr);
+        bn_model_info info;
+        if (bn_model_describe(s->model, &info) == BN_OK)
+            fprintf(stderr, "model: ternary weights %s, output head %s, loaded in %.3f s\n",
+                    bn_format_name(info.format), bn_format_name(info.head_format), s->load_seconds);
     }
     return true;
 }
