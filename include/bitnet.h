@@ -33,9 +33,9 @@ extern "C" {
 /* ---------------------------------------------------------------- version */
 
 #define BN_VERSION_MAJOR 0
-#define BN_VERSION_MINOR 3
+#define BN_VERSION_MINOR 4
 #define BN_VERSION_PATCH 0
-#define BN_VERSION_STRING "0.3.0"
+#define BN_VERSION_STRING "0.4.0"
 
 /* The version the library was built as (may differ from the header you compiled with). */
 const char *bn_version(void);
