@@ -9,7 +9,6 @@
  * padding after every tensor including the last, as ggml's writer does.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "dispatch/dispatch.h"
 #include "model/gguf.h"
+#include "model/hugemem.h"
 
 #define CHUNK_BYTES ((size_t)8 << 20)
 
@@ -337,18 +337,11 @@ static bn_status emit_all(bn_gguf_writer *w, sink *s)
 }
 
 /* A large file just written sits in the page cache in folios of whatever size the writes
- * made (for the 2B4T-layout model on ext4 / Linux 6.18: 57% in 2 MiB folios).  Written back
+ * made (for the 2B4T-layout model on ext4 / Linux 6.18: 58% in 2 MiB folios).  Written back
  * and dropped, it is read again on first load through readahead, which fills 2 MiB folios
- * that the model's mapping covers with one page-table entry each instead of 512: decode
- * streams 1.2 GB per token and its page walks otherwise cost up to a quarter of the step
+ * that the model's mapping covers with one page-table entry each instead of 512
  * (docs/performance.md, "Huge page mappings").  Best effort: failure only costs speed. */
-static void drop_from_page_cache(FILE *f)
-{
-    const long min_bytes = 64L << 20;
-    if (fflush(f) != 0 || ftell(f) < min_bytes) return;
-    const int fd = fileno(f);
-    if (fdatasync(fd) == 0) (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-}
+#define DROP_MIN_BYTES (64L << 20)
 
 bn_status bn_gguf_writer_write_file(bn_gguf_writer *w, const char *path)
 {
@@ -359,7 +352,8 @@ bn_status bn_gguf_writer_write_file(bn_gguf_writer *w, const char *path)
     if (!s.f) return bn_fail(BN_E_IO, "%s: cannot create: %s", tmp, strerror(errno));
     setvbuf(s.f, NULL, _IOFBF, 1 << 20);
     bn_status st = emit_all(w, &s);
-    if (st == BN_OK) drop_from_page_cache(s.f);
+    if (st == BN_OK && fflush(s.f) == 0 && ftell(s.f) >= DROP_MIN_BYTES)
+        (void)bn_drop_page_cache(fileno(s.f));
     if (fclose(s.f) != 0 && st == BN_OK) st = bn_fail(BN_E_IO, "%s: write failed: %s", tmp, strerror(errno));
     if (st == BN_OK && rename(tmp, path) != 0)
         st = bn_fail(BN_E_IO, "%s: cannot rename: %s", path, strerror(errno));

@@ -6,7 +6,10 @@
  * the two unused ends.  Since Linux 6.7 the kernel aligns large file mappings by itself
  * when the file system has large folios; doing it here makes it hold everywhere else too.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -48,4 +51,43 @@ void *bn_map_huge(size_t size, int fd)
 void bn_unmap_huge(void *p, size_t size)
 {
     if (p) munmap(p, size);
+}
+
+struct bn_huge_chunk {
+    uint8_t *base;
+    size_t size, used;
+};
+
+void *bn_huge_arena_alloc(bn_huge_arena *a, size_t bytes)
+{
+    bytes = (bytes + 63) & ~(size_t)63;
+    struct bn_huge_chunk *c = a->n_chunks ? &a->chunks[a->n_chunks - 1] : NULL;
+    if (c && c->size - c->used >= bytes) {
+        void *p = c->base + c->used;
+        c->used += bytes;
+        return p;
+    }
+    struct bn_huge_chunk *grown = realloc(a->chunks, (a->n_chunks + 1) * sizeof *grown);
+    if (!grown) return NULL;
+    a->chunks = grown;
+    const size_t size =
+        bytes > a->chunk_bytes ? (bytes + BN_HUGE_PAGE - 1) & ~(BN_HUGE_PAGE - 1) : a->chunk_bytes;
+    uint8_t *base = bn_map_huge(size, -1);
+    if (!base) return NULL;
+    a->chunks[a->n_chunks++] = (struct bn_huge_chunk){base, size, bytes};
+    return base;
+}
+
+void bn_huge_arena_free(bn_huge_arena *a)
+{
+    for (size_t i = 0; i < a->n_chunks; i++) bn_unmap_huge(a->chunks[i].base, a->chunks[i].size);
+    free(a->chunks);
+    a->chunks = NULL;
+    a->n_chunks = 0;
+}
+
+int bn_drop_page_cache(int fd)
+{
+    if (fdatasync(fd) != 0) return errno;
+    return posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }

@@ -22,4 +22,22 @@ void *bn_map_huge(size_t size, int fd);
 /* Unmap what bn_map_huge returned (size as passed to it). */
 void bn_unmap_huge(void *p, size_t size);
 
+/* An arena of bn_map_huge memory: zeroed blocks at 64-byte boundaries carved from chunks of
+ * `chunk_bytes` (a larger request gets a chunk of its own), all freed at once.  For
+ * buffers a GEMV streams, which should be mapped as the file's own bytes are. */
+typedef struct bn_huge_arena {
+    size_t chunk_bytes;
+    struct bn_huge_chunk *chunks;
+    size_t n_chunks;
+} bn_huge_arena;
+
+/* NULL when out of memory. */
+void *bn_huge_arena_alloc(bn_huge_arena *a, size_t bytes);
+void bn_huge_arena_free(bn_huge_arena *a);
+
+/* Write back what is dirty in open file `fd` and drop its clean pages from the page cache,
+ * so the next read goes through readahead, which fills 2 MiB folios.  Pages that other
+ * processes have mapped stay.  Returns 0 or an errno value. */
+int bn_drop_page_cache(int fd);
+
 #endif

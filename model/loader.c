@@ -15,43 +15,17 @@
 #include "model/loader_internal.h"
 
 /* What a model owns besides the file mapping: small buffers from calloc, and converted
- * ternary weights carved from arenas of 2 MiB-aligned memory advised for huge pages
+ * ternary weights carved from an arena of 2 MiB-aligned memory advised for huge pages
  * (model/hugemem.h), so that a GEMV streams converted weights with as few page walks as
  * the file's own. */
-typedef struct arena {
-    uint8_t *base;
-    size_t size, used;
-} arena;
-
 typedef struct owned_list {
     void **ptrs;
     size_t n, cap;
-    arena *arenas;
-    size_t n_arenas;
+    bn_huge_arena arena;
 } owned_list;
 
 #define ARENA_MIN_BYTES ((size_t)256 << 10) /* smaller buffers: calloc */
-#define ARENA_BYTES ((size_t)64 << 20) /* one arena; larger requests get their own */
-
-/* `bytes` of zeroed memory at a 64-byte boundary from the newest arena, or a new one. */
-static void *arena_alloc(owned_list *o, size_t bytes)
-{
-    bytes = (bytes + 63) & ~(size_t)63;
-    arena *a = o->n_arenas ? &o->arenas[o->n_arenas - 1] : NULL;
-    if (a && a->size - a->used >= bytes) {
-        void *p = a->base + a->used;
-        a->used += bytes;
-        return p;
-    }
-    arena *grown = realloc(o->arenas, (o->n_arenas + 1) * sizeof *grown);
-    if (!grown) return NULL;
-    o->arenas = grown;
-    const size_t size = bytes > ARENA_BYTES ? (bytes + BN_HUGE_PAGE - 1) & ~(BN_HUGE_PAGE - 1) : ARENA_BYTES;
-    uint8_t *base = bn_map_huge(size, -1);
-    if (!base) return NULL;
-    o->arenas[o->n_arenas++] = (arena){base, size, bytes};
-    return base;
-}
+#define ARENA_CHUNK_BYTES ((size_t)64 << 20)
 
 bn_load_options bn_load_options_default(void)
 {
@@ -94,7 +68,7 @@ void *bn_load_alloc(bn_load_ctx *c, size_t bytes)
     }
     void *p;
     if (bytes >= ARENA_MIN_BYTES) {
-        if (!(p = arena_alloc(o, bytes))) goto oom;
+        if (!(p = bn_huge_arena_alloc(&o->arena, bytes))) goto oom;
     } else {
         if (!(p = calloc(1, bytes ? bytes : 1))) goto oom;
         o->ptrs[o->n++] = p;
@@ -112,9 +86,8 @@ void bn_model_free(bn_model *m)
     owned_list *o = m->owned;
     if (o) {
         for (size_t i = 0; i < o->n; i++) free(o->ptrs[i]);
-        for (size_t i = 0; i < o->n_arenas; i++) bn_unmap_huge(o->arenas[i].base, o->arenas[i].size);
+        bn_huge_arena_free(&o->arena);
         free(o->ptrs);
-        free(o->arenas);
         free(o);
     }
     free(m->layers);
@@ -465,6 +438,7 @@ bn_status bn_model_load_gguf(bn_gguf *g, const bn_load_options *opt, bn_model **
         bn_gguf_close(g);
         return BN_E_NO_MEMORY;
     }
+    owned->arena.chunk_bytes = ARENA_CHUNK_BYTES;
     m->file = g;
     m->owned = owned;
     bn_load_ctx c = {g, opt ? *opt : bn_load_options_default(), m, BN_FORMAT_I2S, 1};

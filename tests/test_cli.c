@@ -143,3 +143,23 @@ Test(cli, gen_refuses_inconsistent_shapes)
     cr_assert(strstr(r.err, "inconsistent shape"), "%s", r.err);
     cr_assert_neq(access("/tmp/bn-never-written.gguf", F_OK), 0);
 }
+
+/* `bitnet load --reread` drops the file from the page cache and loads it; the report says how
+ * much the kernel mapped with 2 MiB pages; a missing file is refused naming it. */
+Test(cli, load_reread_reports_the_huge_page_share)
+{
+    char path[] = "/tmp/bn-cli-load-XXXXXX";
+    close(mkstemp(path));
+    bn_synth_spec s = bn_synth_default(BN_ARCH_BITNET_B158);
+    cr_assert_eq(bn_synth_write_file(&s, path), BN_OK);
+    char *argv[5] = {"load", path, "--reread", "--repeat", "2"};
+    run r;
+    run_cli(bn_cli_load, 5, argv, &r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "mapped with 2 MiB pages: "), "%s", r.out);
+    cr_assert(strstr(r.out, "2 loads: min"), "%s", r.out);
+    unlink(path);
+    run_cli(bn_cli_load, 3, argv, &r);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, path) && strstr(r.err, "cannot drop from the page cache"), "%s", r.err);
+}

@@ -201,16 +201,22 @@ Test(gguf, round_trip_every_type_in_memory)
     }
 }
 
-Test(gguf, round_trip_through_a_file_and_mmap)
+/* Write w (freed) to a new file named from the mkstemp template `path`. */
+static void write_temp_file(bn_gguf_writer *w, char *path)
 {
-    pattern_ctx ctx[4] = {{1}, {2}, {3}, {4}};
-    bn_gguf_writer *w = every_type_writer(32, ctx);
-    char path[] = "/tmp/bn-test-gguf-XXXXXX";
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
     close(fd);
     cr_assert_eq(bn_gguf_writer_write_file(w, path), BN_OK, "%s", bn_last_error());
     bn_gguf_writer_free(w);
+}
+
+Test(gguf, round_trip_through_a_file_and_mmap)
+{
+    pattern_ctx ctx[4] = {{1}, {2}, {3}, {4}};
+    bn_gguf_writer *w = every_type_writer(32, ctx);
+    char path[] = "/tmp/bn-test-gguf-XXXXXX";
+    write_temp_file(w, path);
     bn_gguf *g;
     cr_assert_eq(bn_gguf_open(path, &g), BN_OK, "%s", bn_last_error());
     cr_assert_str_eq(bn_gguf_path(g), path);
@@ -222,7 +228,8 @@ Test(gguf, round_trip_through_a_file_and_mmap)
 
 /* A file of more than 2 MiB is mapped at a 2 MiB boundary (so its page cache's 2 MiB folios
  * can be mapped whole); the huge-mapped byte count never exceeds the file, and is 0 for a
- * memory handle.  Whether the kernel maps huge pages is its choice: not asserted. */
+ * memory handle, and comes in whole 2 MiB pages.  Whether the kernel maps huge pages is its
+ * choice: not asserted. */
 Test(gguf, large_file_mapped_at_a_2_mib_boundary)
 {
     static float zeros[(3 << 20) / sizeof(float)];
@@ -231,17 +238,14 @@ Test(gguf, large_file_mapped_at_a_2_mib_boundary)
     cr_assert_eq(bn_gguf_writer_create(&w), BN_OK);
     cr_assert_eq(bn_gguf_add_tensor_data(w, "big", 1, ne, BN_GGML_F32, zeros, sizeof zeros), BN_OK);
     char path[] = "/tmp/bn-test-gguf-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    cr_assert_eq(bn_gguf_writer_write_file(w, path), BN_OK, "%s", bn_last_error());
-    bn_gguf_writer_free(w);
+    write_temp_file(w, path);
     bn_gguf *g;
     cr_assert_eq(bn_gguf_open(path, &g), BN_OK, "%s", bn_last_error());
     cr_assert_eq((uintptr_t)bn_gguf_base(g) % (2u << 20), 0, "base %p", bn_gguf_base(g));
     cr_assert_leq(bn_gguf_huge_mapped_bytes(g), bn_gguf_file_size(g));
     cr_assert_eq(bn_gguf_prefault(g, 0, bn_gguf_file_size(g)), BN_OK);
     cr_assert_leq(bn_gguf_huge_mapped_bytes(g), bn_gguf_file_size(g));
+    cr_assert_eq(bn_gguf_huge_mapped_bytes(g) % (2u << 20), 0, "counted in whole 2 MiB pages");
     bn_gguf_close(g);
     unlink(path);
 

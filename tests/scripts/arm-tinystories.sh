@@ -11,21 +11,25 @@ set -u
 bitnet=$1
 qemu=$2
 status=0
+# check WANT GOT LABEL: one line of verdict; on a mismatch the ids and bitnet's stderr.
+check() {
+    if [ "$2" = "$1" ]; then
+        echo "ok   aarch64 $3"
+    else
+        echo "FAIL aarch64 $3"
+        echo "     want: $1"
+        echo "     got:  $2"
+        sed 's/^/     /' /tmp/arm-tinystories.$$
+        status=1
+    fi
+}
 for model in 1M 3M; do
     want=$(grep "^$model:" fixtures/tinystories/golden-greedy.txt | cut -d' ' -f2-33)
     for cap in neon neondot; do
         for fmt in i2s qk256 tl1 tl2; do
             got=$(BN_ISA=$cap $qemu "$bitnet" run -m "build/fixtures/tinystories-$model.gguf" -n 32 --temp 0 \
                   --ids --kernel-format $fmt 2>/tmp/arm-tinystories.$$)
-            if [ "$got" = "$want" ]; then
-                echo "ok   aarch64 BN_ISA=$cap $fmt tinystories-$model: 32/32 reference tokens"
-            else
-                echo "FAIL aarch64 BN_ISA=$cap $fmt tinystories-$model"
-                echo "     want: $want"
-                echo "     got:  $got"
-                sed 's/^/     /' /tmp/arm-tinystories.$$
-                status=1
-            fi
+            check "$want" "$got" "BN_ISA=$cap $fmt tinystories-$model: 32/32 reference tokens"
         done
     done
 done
@@ -36,15 +40,7 @@ for model in 1M 3M; do
     for cap in neon neondot; do
         got=$(BN_ISA=$cap $qemu "$bitnet" run -m "build/fixtures/tinystories-$model.gguf" -n $n --temp 0 \
               --ids --head q8 2>/tmp/arm-tinystories.$$)
-        if [ "$got" = "$want" ]; then
-            echo "ok   aarch64 BN_ISA=$cap --head q8 tinystories-$model: $n/$n reference tokens"
-        else
-            echo "FAIL aarch64 BN_ISA=$cap --head q8 tinystories-$model"
-            echo "     want: $want"
-            echo "     got:  $got"
-            sed 's/^/     /' /tmp/arm-tinystories.$$
-            status=1
-        fi
+        check "$want" "$got" "BN_ISA=$cap --head q8 tinystories-$model: $n/$n reference tokens"
     done
 done
 rm -f /tmp/arm-tinystories.$$

@@ -7,6 +7,7 @@
  * clean pages from the page cache, so that it is read back through readahead in 2 MiB folios
  * (docs/performance.md, "Huge page mappings"); pages other processes have mapped stay.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/hugemem.h"
 #include "model/loader.h"
 #include "tools/cli/cli.h"
 
@@ -28,13 +30,9 @@ static double now_s(void)
 static int drop_from_page_cache(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        perror(path);
-        return -1;
-    }
-    int e = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-    close(fd);
-    if (e) fprintf(stderr, "bitnet load: %s: cannot drop from the page cache (error %d)\n", path, e);
+    int e = fd < 0 ? errno : bn_drop_page_cache(fd);
+    if (fd >= 0) close(fd);
+    if (e) fprintf(stderr, "bitnet load: %s: cannot drop from the page cache: %s\n", path, strerror(e));
     return e ? -1 : 0;
 }
 
